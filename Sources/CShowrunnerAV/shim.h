@@ -18,6 +18,9 @@
 #include <libswscale/swscale.h>
 #include <errno.h>
 #include <stdio.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/syscall.h>
 
 static inline int sr_averror(int e) { return AVERROR(e); }
 static inline int sr_averror_eof(void) { return AVERROR_EOF; }
@@ -43,5 +46,16 @@ static inline const char *sr_err2str(int err, char *buf, size_t size) {
 }
 
 static inline uint32_t sr_mktag(char a, char b, char c, char d) { return MKTAG(a, b, c, d); }
+
+/// renameat2(RENAME_EXCHANGE) via syscall (glibc hides it without _GNU_SOURCE): swaps two paths
+/// atomically. Returns 0 or -1 with errno set (ENOSYS/EINVAL where unsupported).
+static inline int sr_rename_exchange(const char *from, const char *to) {
+#ifdef SYS_renameat2
+    return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 2 /* RENAME_EXCHANGE */);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
 
 #endif

@@ -1,10 +1,11 @@
 import ArgumentParser
 
 @main
-struct Showrunner: AsyncParsableCommand {
+struct Showrunner: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "showrunner",
         abstract: "Package, publish, stitch and track OTT video.",
-        subcommands: []
+        discussion: "Run `showrunner help <command>` for a command's options.",
+        subcommands: [PackageCommand.self]
     )
 }

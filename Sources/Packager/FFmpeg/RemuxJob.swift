@@ -1,0 +1,293 @@
+internal import CShowrunnerAV
+import MediaCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One rendition to write: which input streams go in it and where.
+struct RenditionPlan {
+    var id: String
+    var streams: [SelectedStream]
+    var video: SelectedStream? { streams.first { $0.kind == .video } }
+    var audio: SelectedStream? { streams.first { $0.kind == .audio } }
+}
+
+/// What a finished remux produced, before playlists are written.
+struct RemuxResult {
+    var plans: [RenditionPlan]
+    var segments: [[SegmentRecord]]
+    var initFiles: [String?]
+    var cuts: [MediaTime]
+    /// Time of the first keyframe (segment 0 start) on the input timeline.
+    var origin: MediaTime
+    var cueResults: [SegmentCutter.CueResult]
+    var warnings: [String]
+}
+
+/// Reusable AVPackets: the demux loop takes one per packet and gives it back after writing, so
+/// the packet structs are allocated once (the data buffers belong to the demuxer).
+final class PacketPool {
+    private var packets: [UnsafeMutablePointer<AVPacket>] = []
+    private var free: [Int] = []
+
+    func take() -> Int {
+        if let i = free.popLast() { return i }
+        guard let p = av_packet_alloc() else { fatalError("av_packet_alloc: out of memory") }
+        packets.append(p)
+        return packets.count - 1
+    }
+
+    subscript(i: Int) -> UnsafeMutablePointer<AVPacket> { packets[i] }
+
+    func give(_ i: Int) {
+        av_packet_unref(packets[i])
+        free.append(i)
+    }
+
+    deinit {
+        for p in packets {
+            var q: UnsafeMutablePointer<AVPacket>? = p
+            av_packet_free(&q)
+        }
+    }
+}
+
+/// Reads the input once and writes every rendition's segments (no re-encode).
+struct RemuxJob {
+    var request: PackageRequest
+    var workDir: String
+    var progress: (@Sendable (PackageProgress) -> Void)?
+    var cancel: CancellationFlag?
+
+    func run() throws(PackageError) -> RemuxResult {
+        let input = try InputFile(path: request.input)
+        let selection = try StreamSelection(input: input)
+        var warnings = selection.warnings
+        let plans = Self.plan(selection, format: request.format)
+
+        // Directories per rendition.
+        for p in plans {
+            let dir = workDir + "/" + p.id
+            if mkdir(dir, 0o755) != 0 {
+                throw PackageError(.outputNotWritable, dir, String(cString: strerror(errno)))
+            }
+        }
+
+        let selected = (selection.video.map { [$0] } ?? []) + selection.audio
+        let timelineStart = Self.timelineStart(input, selected)
+        let container: RenditionWriter.Container = request.format == .ts ? .ts : .fmp4
+        var writers: [RenditionWriter] = []
+        for p in plans {
+            do {
+                writers.append(try RenditionWriter(
+                    container: container, directory: workDir + "/" + p.id, input: input,
+                    streams: p.streams.map(\.index), timelineStart: timelineStart))
+            } catch {
+                throw PackageError(.ffmpeg, request.input, "cannot set up the \(p.id) rendition: \(error)")
+            }
+        }
+
+        let driver = selection.video ?? selection.audio[0]
+        let tolerance = driver.halfFrame ?? MediaTime(value: 1, timescale: 1000)
+        let cutter = SegmentCutter(target: request.segmentDuration, cues: request.cues, tolerance: tolerance)
+        var planner = SegmentPlanner<Int>(
+            outputs: plans.map { $0.streams.map(\.index) }, driver: driver.index, cutter: cutter)
+
+        // Per input stream: time base and last DTS (monotonicity), and the writer it feeds.
+        let streamCount = input.streamCount
+        var timeBase = [AVRational](repeating: AVRational(num: 1, den: 1), count: streamCount)
+        var wanted = [Bool](repeating: false, count: streamCount)
+        var isVideo = [Bool](repeating: false, count: streamCount)
+        for s in selected {
+            timeBase[s.index] = s.timeBase
+            wanted[s.index] = true
+            isVideo[s.index] = s.kind == .video
+        }
+        var lastDTS = [Int64](repeating: Int64.min, count: streamCount)
+        var packetCount = [Int](repeating: 0, count: streamCount)
+        var droppedLeading = 0
+
+        let pool = PacketPool()
+        var actions: [SegmentPlanner<Int>.Action] = []
+        actions.reserveCapacity(64)
+        let nopts = sr_nopts_value()
+        let total = input.duration
+        var lastProgress: Int64 = 0
+        var origin: MediaTime? = nil
+
+        func perform(_ actions: [SegmentPlanner<Int>.Action]) throws(PackageError) {
+            for action in actions {
+                switch action {
+                case .begin(let o, let segment):
+                    do { try writers[o].begin(segment: segment) } catch {
+                        throw PackageError(.outputNotWritable, writers[o].directory, "\(error)")
+                    }
+                case .write(let o, _, let stream, let slot):
+                    let pkt = pool[slot]
+                    let tb = timeBase[stream]
+                    let pts = MediaTime(value: pkt.pointee.pts, timescale: tb.den) * Int64(tb.num)
+                    let end = MediaTime(value: pkt.pointee.pts + max(0, pkt.pointee.duration), timescale: tb.den) * Int64(tb.num)
+                    let key = pkt.pointee.flags & AV_PKT_FLAG_KEY != 0
+                    do {
+                        try writers[o].write(pkt, stream: stream, pts: pts, end: end, isKeyframe: key)
+                    } catch {
+                        pool.give(slot)
+                        throw Self.writeError(error, writers[o].directory, request.input)
+                    }
+                    pool.give(slot)
+                case .end(let o, _):
+                    do { try writers[o].end() } catch {
+                        throw Self.writeError(error, writers[o].directory, request.input)
+                    }
+                case .drop(_, let slot, _):
+                    droppedLeading += 1
+                    pool.give(slot)
+                }
+            }
+        }
+
+        while true {
+            if let cancel, cancel.isCancelled {
+                throw PackageError(.cancelled, request.input, "cancelled")
+            }
+            let slot = pool.take()
+            let pkt = pool[slot]
+            let ret = av_read_frame(input.context, pkt)
+            if ret < 0 {
+                pool.give(slot)
+                if ret == sr_averror_eof() { break }
+                throw Self.readError(ret, input)
+            }
+            let s = Int(pkt.pointee.stream_index)
+            guard s >= 0, s < streamCount, wanted[s] else {
+                pool.give(slot)
+                continue
+            }
+            // Timestamps: DTS must rise; a packet with none gets its PTS (or fails for video).
+            if pkt.pointee.dts == nopts { pkt.pointee.dts = pkt.pointee.pts }
+            if pkt.pointee.pts == nopts { pkt.pointee.pts = pkt.pointee.dts }
+            if pkt.pointee.dts == nopts {
+                pool.give(slot)
+                throw PackageError(.badTimestamps, request.input,
+                    "stream #\(s) packet \(packetCount[s]) has no timestamp (at byte \(pkt.pointee.pos))")
+            }
+            if pkt.pointee.dts <= lastDTS[s] {
+                let tb = timeBase[s]
+                let now = MediaTime(value: pkt.pointee.dts, timescale: tb.den) * Int64(tb.num)
+                let before = MediaTime(value: lastDTS[s], timescale: tb.den) * Int64(tb.num)
+                pool.give(slot)
+                throw PackageError(.badTimestamps, request.input,
+                    "non-monotonic timestamps in stream #\(s): packet \(packetCount[s]) has DTS \(now.decimalString(fractionDigits: 3)) s after \(before.decimalString(fractionDigits: 3)) s (at byte \(pkt.pointee.pos))")
+            }
+            lastDTS[s] = pkt.pointee.dts
+            packetCount[s] += 1
+            let tb = timeBase[s]
+            let pts = MediaTime(value: pkt.pointee.pts, timescale: tb.den) * Int64(tb.num)
+            let dts = MediaTime(value: pkt.pointee.dts, timescale: tb.den) * Int64(tb.num)
+            let key = isVideo[s] ? pkt.pointee.flags & AV_PKT_FLAG_KEY != 0 : true
+
+            actions.removeAll(keepingCapacity: true)
+            planner.push(stream: s, pts: pts, dts: dts, isKeyframe: key, payload: slot, into: &actions)
+            try perform(actions)
+
+            if origin == nil { origin = planner.cutter.origin }
+            if let progress, s == driver.index, packetCount[s] & 63 == 0 {
+                let done = pts - (origin ?? pts)
+                let ms = done.milliseconds
+                if ms - lastProgress >= 200 {
+                    lastProgress = ms
+                    progress(PackageProgress(processed: done, total: total, bytesRead: avio_tell(input.context.pointee.pb), bytesTotal: input.size))
+                }
+            }
+        }
+        actions.removeAll(keepingCapacity: true)
+        planner.finish(into: &actions)
+        try perform(actions)
+        for w in writers {
+            do { try w.finish() } catch { throw Self.writeError(error, w.directory, request.input) }
+        }
+        if droppedLeading > 0 {
+            warnings.append("\(droppedLeading) packets before the first keyframe were dropped (undecodable)")
+        }
+        guard let start = planner.cutter.origin else {
+            throw PackageError(.corruptInput, request.input,
+                selection.video != nil ? "no keyframe in the video stream" : "no audio packets")
+        }
+        if let progress {
+            progress(PackageProgress(processed: total ?? .zero, total: total, bytesRead: input.size, bytesTotal: input.size))
+        }
+        for w in FFmpegLog.warnings() where !w.isEmpty {
+            warnings.append("ffmpeg: \(w)")
+        }
+        return RemuxResult(
+            plans: plans, segments: writers.map(\.segments), initFiles: writers.map(\.initFileName),
+            cuts: planner.cutTimes, origin: start, cueResults: planner.cutter.cueResults, warnings: warnings)
+    }
+
+    /// The renditions: TS muxes the default audio with the video and puts other languages in
+    /// audio-only renditions; fMP4 gives every track its own rendition.
+    static func plan(_ sel: StreamSelection, format: SegmentFormat) -> [RenditionPlan] {
+        var plans: [RenditionPlan] = []
+        var used: Set<String> = []
+        func unique(_ base: String) -> String {
+            var id = base
+            var n = 2
+            while used.contains(id) { id = "\(base)-\(n)"; n += 1 }
+            used.insert(id)
+            return id
+        }
+        var audio = sel.audio[...]
+        if let v = sel.video {
+            var streams = [v]
+            if format == .ts, let a = audio.first {
+                streams.append(a)
+                audio = audio.dropFirst()
+            }
+            plans.append(RenditionPlan(id: unique("v\(v.height)p"), streams: streams))
+        }
+        for a in audio {
+            plans.append(RenditionPlan(id: unique("audio-" + (sanitize(a.language) ?? "\(a.index)")), streams: [a]))
+        }
+        return plans
+    }
+
+    /// A language tag safe for a folder name ("eng", "pt-BR"), or nil.
+    static func sanitize(_ s: String?) -> String? {
+        guard let s else { return nil }
+        let ok = s.unicodeScalars.filter { $0.properties.isASCIIHexDigit || ($0.value >= 0x61 && $0.value <= 0x7A) || ($0.value >= 0x41 && $0.value <= 0x5A) || $0 == "-" }
+        let t = String(String.UnicodeScalarView(ok)).lowercased()
+        return t.isEmpty ? nil : String(t.prefix(16))
+    }
+
+    /// The earliest start among the selected streams (their first presentation or decode time).
+    static func timelineStart(_ input: InputFile, _ streams: [SelectedStream]) -> MediaTime {
+        var best: MediaTime? = nil
+        for s in streams {
+            let st = input.stream(s.index)
+            let v = st.pointee.start_time
+            guard v != sr_nopts_value() else { continue }
+            let t = MediaTime(value: v, timescale: s.timeBase.den) * Int64(s.timeBase.num)
+            if best == nil || t < best! { best = t }
+        }
+        return best ?? .zero
+    }
+
+    static func readError(_ code: Int32, _ input: InputFile) -> PackageError {
+        let detail = FFmpegLog.takeLastError() ?? ""
+        if detail.contains("partial file") || code == sr_averror_eof() {
+            return PackageError(.truncatedInput, input.path, "truncated: \(detail.isEmpty ? avErrorString(code) : detail)")
+        }
+        if code == sr_averror_invaliddata() {
+            return PackageError(.corruptInput, input.path, "invalid data: \(detail.isEmpty ? avErrorString(code) : detail)")
+        }
+        return PackageError(.inputUnreadable, input.path, detail.isEmpty ? avErrorString(code) : "\(avErrorString(code)) (\(detail))")
+    }
+
+    static func writeError(_ error: AVCallError, _ dir: String, _ input: String) -> PackageError {
+        if error.code == sr_averror(ENOSPC) || error.code == sr_averror(EACCES) || error.code == sr_averror(EROFS) || error.code == sr_averror(EIO) {
+            return PackageError(.outputNotWritable, dir, error.description)
+        }
+        return PackageError(.ffmpeg, input, "muxing failed: \(error)")
+    }
+}

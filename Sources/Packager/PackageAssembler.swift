@@ -1,0 +1,270 @@
+import FoundationEssentials
+import MediaCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns what the remux wrote (segment records per rendition) into playlists: one media playlist
+/// and (for video) one I-frame playlist per rendition, the multivariant playlist, `breaks.json`;
+/// checks them with `PlaylistValidator` before anything is published; and summarizes.
+///
+/// Segment durations sit on one grid for every rendition: segment k spans cut k to cut k+1 (the
+/// last one ends where its media ends), rounded to milliseconds from the program start so the
+/// durations add up exactly and breaks fall at the same time in every rendition.
+struct PackageAssembler {
+    let request: PackageRequest
+    let result: RemuxResult
+    let directory: String
+
+    /// Milliseconds from the program start, the grid every EXTINF is measured on.
+    private func ms(_ t: MediaTime) -> Int64 { (t - result.origin).ticks(at: 1000) }
+
+    private struct Built {
+        var plan: RenditionPlan
+        var media: MediaPlaylist
+        var sizes: [Int64]
+        var iframes: MediaPlaylist?
+        var iframeSizes: [Int64]
+        var bytes: Int64
+        var duration: MediaTime
+    }
+
+    func write() throws(PackageError) -> PackageReport {
+        let cutsMS = result.cuts.map(ms)
+        var built: [Built] = []
+        var target = 1
+        for (r, plan) in result.plans.enumerated() {
+            let records = result.segments[r]
+            guard !records.isEmpty else { continue }
+            var durations: [Int64] = []
+            for (i, rec) in records.enumerated() {
+                let start = rec.index < cutsMS.count ? cutsMS[rec.index] : ms(rec.start)
+                let end: Int64
+                if i + 1 < records.count {
+                    let next = records[i + 1].index
+                    end = next < cutsMS.count ? cutsMS[next] : ms(records[i + 1].start)
+                } else {
+                    end = max(ms(rec.end), start + 1)
+                }
+                durations.append(max(1, end - start))
+            }
+            for d in durations { target = max(target, Int((d + 500) / 1000)) }
+            var media = MediaPlaylist(targetDuration: 0)
+            for (i, rec) in records.enumerated() {
+                var seg = MediaSegment(duration: MediaTime(value: durations[i], timescale: 1000), uri: rec.fileName)
+                if i == 0, let initFile = result.initFiles[r] {
+                    var map = AttributeList()
+                    map["URI"] = .quoted(initFile)
+                    seg.map = map
+                }
+                media.segments.append(seg)
+            }
+            var iframes: MediaPlaylist? = nil
+            var iframeSizes: [Int64] = []
+            if plan.video != nil {
+                (iframes, iframeSizes) = iFramePlaylist(records, initFile: result.initFiles[r])
+            }
+            let total = durations.reduce(0, +)
+            built.append(Built(plan: plan, media: media, sizes: records.map(\.size), iframes: iframes,
+                               iframeSizes: iframeSizes, bytes: records.reduce(0) { $0 + $1.size },
+                               duration: MediaTime(value: total, timescale: 1000)))
+        }
+        guard !built.isEmpty else {
+            throw PackageError(.noStreams, request.input, "no segments were written (no packets in the selected streams)")
+        }
+        // One target duration for every media playlist of the package.
+        let fmp4 = request.format == .fmp4
+        for i in built.indices {
+            built[i].media.targetDuration = target
+            built[i].media.playlistType = .vod
+            built[i].media.independentSegments = true
+            built[i].media.endList = true
+            built[i].media.version = fmp4 ? 6 : 3
+        }
+
+        // Multivariant playlist.
+        var master = MultivariantPlaylist(version: fmp4 ? 6 : 3, independentSegments: true)
+        let rates = built.map { PlaylistValidator.bitrates(of: $0.media, sizes: $0.sizes) ?? (peak: 0, average: 0) }
+        let mainIndex = built.firstIndex { $0.plan.video != nil }
+        let audioIndices = built.indices.filter { $0 != mainIndex }
+        var audioGroup: String? = nil
+        var audioCodecs: [String] = []
+        func addCodec(_ c: String) { if !audioCodecs.contains(c) { audioCodecs.append(c) } }
+        if let m = mainIndex, let muxed = built[m].plan.audio { addCodec(muxed.codecString) }
+        for a in audioIndices { if let s = built[a].plan.audio { addCodec(s.codecString) } }
+
+        if (mainIndex != nil && !audioIndices.isEmpty) || (mainIndex == nil && audioIndices.count > 1) {
+            audioGroup = "aud"
+            var names: Set<String> = []
+            func uniqueName(_ s: SelectedStream, _ n: Int) -> String {
+                var name = s.title ?? LanguageTag.displayName(s.language) ?? "Audio \(n)"
+                var k = 2
+                while names.contains(name) { name = "\(name) (\(k))"; k += 1 }
+                names.insert(name)
+                return name
+            }
+            var n = 1
+            if let m = mainIndex, let muxed = built[m].plan.audio {
+                // The muxed track: no URI, it plays from the main variant.
+                master.append(Rendition(type: .audio, groupID: "aud", name: uniqueName(muxed, n),
+                                        language: LanguageTag.bcp47(muxed.language), isDefault: true,
+                                        autoselect: true, channels: String(muxed.channels), uri: nil))
+                n += 1
+            }
+            for a in audioIndices {
+                guard let s = built[a].plan.audio else { continue }
+                let isDefault = n == 1
+                master.append(Rendition(type: .audio, groupID: "aud", name: uniqueName(s, n),
+                                        language: LanguageTag.bcp47(s.language), isDefault: isDefault,
+                                        autoselect: true, channels: String(s.channels),
+                                        uri: built[a].plan.id + "/index.m3u8"))
+                n += 1
+            }
+        }
+
+        let mainRate: (peak: Int64, average: Int64)
+        let variantURI: String
+        let variantCodecs: [String]
+        var resolution: Resolution? = nil
+        var frameRate: FrameRate? = nil
+        if let m = mainIndex, let v = built[m].plan.video {
+            let altPeak = audioIndices.map { rates[$0].peak }.max() ?? 0
+            let altAvg = audioIndices.map { rates[$0].average }.max() ?? 0
+            mainRate = (rates[m].peak + altPeak, rates[m].average + altAvg)
+            variantURI = built[m].plan.id + "/index.m3u8"
+            variantCodecs = [v.codecString] + audioCodecs
+            resolution = Resolution(width: v.width, height: v.height)
+            frameRate = v.frameRate
+        } else {
+            // Audio only: the first track is the variant; others are alternates in the group.
+            let a = audioIndices[0]
+            mainRate = (audioIndices.map { rates[$0].peak }.max() ?? 0, audioIndices.map { rates[$0].average }.max() ?? 0)
+            variantURI = built[a].plan.id + "/index.m3u8"
+            variantCodecs = audioCodecs
+        }
+        master.append(Variant(bandwidth: mainRate.peak, averageBandwidth: mainRate.average, codecs: variantCodecs,
+                              resolution: resolution, frameRate: frameRate, audioGroup: audioGroup, uri: variantURI))
+        for b in built {
+            guard let ifr = b.iframes, let v = b.plan.video,
+                  let r = PlaylistValidator.bitrates(of: ifr, sizes: b.iframeSizes) else { continue }
+            master.append(IFrameVariant(bandwidth: r.peak, averageBandwidth: r.average, codecs: [v.codecString],
+                                        resolution: Resolution(width: v.width, height: v.height),
+                                        uri: b.plan.id + "/iframes.m3u8"))
+        }
+
+        // Self-check before anything is written.
+        var media: [String: MediaPlaylist] = [:]
+        var sizes: [String: [Int64]] = [:]
+        for b in built {
+            media[b.plan.id + "/index.m3u8"] = b.media
+            sizes[b.plan.id + "/index.m3u8"] = b.sizes
+            if let ifr = b.iframes {
+                media[b.plan.id + "/iframes.m3u8"] = ifr
+                sizes[b.plan.id + "/iframes.m3u8"] = b.iframeSizes
+            }
+        }
+        var findings = PlaylistValidator.validate(multivariant: master, name: "master.m3u8", media: media, sizes: sizes)
+        for (uri, pl) in media.sorted(by: { $0.key < $1.key }) {
+            findings += PlaylistValidator.validate(media: pl, name: uri)
+        }
+        if let bad = findings.first(where: { $0.severity == .error }) {
+            throw PackageError(.invalidOutput, request.output, "generated playlists fail a check (a bug): \(bad)")
+        }
+
+        // Files.
+        try writeText(directory + "/master.m3u8", master.text)
+        for b in built {
+            try writeText(directory + "/" + b.plan.id + "/index.m3u8", b.media.text)
+            if let ifr = b.iframes { try writeText(directory + "/" + b.plan.id + "/iframes.m3u8", ifr.text) }
+        }
+        let cues = result.cueResults.map { c in
+            CueReport(asked: ReportTime(c.asked), actual: c.actual.map(ReportTime.init),
+                      drift: c.drift.map(ReportTime.init), segment: c.segmentIndex)
+        }
+        try writeJSON(directory + "/breaks.json", BreaksFile(
+            input: request.input, segmentDuration: ReportTime(request.segmentDuration), timescale: MediaTime.mpegTimescale,
+            cues: cues))
+
+        let renditions = built.enumerated().map { i, b in
+            let v = b.plan.video
+            let a = b.plan.audio
+            return RenditionReport(
+                id: b.plan.id, kind: v != nil ? "video" : "audio", playlist: b.plan.id + "/index.m3u8",
+                iFramePlaylist: b.iframes != nil ? b.plan.id + "/iframes.m3u8" : nil,
+                codecs: b.plan.streams.map(\.codecString),
+                resolution: v.map { "\($0.width)x\($0.height)" },
+                frameRate: v?.frameRate.map(Self.fps),
+                language: LanguageTag.bcp47(a?.language), name: a?.title,
+                segments: b.media.segments.count, duration: ReportTime(b.duration),
+                peakBitrate: rates[i].peak, averageBitrate: rates[i].average, bytes: b.bytes)
+        }
+        var warnings = result.warnings
+        for f in findings where f.severity != .error { warnings.append("check: \(f)") }
+        return PackageReport(
+            input: request.input, output: request.output, format: request.format, master: "master.m3u8",
+            duration: ReportTime(built.map(\.duration).max() ?? .zero), targetDuration: target,
+            segmentCount: built.map { $0.media.segments.count }.max() ?? 0,
+            renditions: renditions, cues: cues, warnings: warnings)
+    }
+
+    static func fps(_ f: FrameRate) -> String {
+        MediaTime(value: f.numerator, timescale: Int32(clamping: f.denominator)).decimalString(fractionDigits: 3)
+    }
+
+    /// An I-frame playlist: one entry per keyframe, a byte range into its segment, lasting until
+    /// the next keyframe.
+    private func iFramePlaylist(_ records: [SegmentRecord], initFile: String?) -> (MediaPlaylist, [Int64]) {
+        var frames: [(rec: SegmentRecord, k: KeyframeRecord)] = []
+        for rec in records { for k in rec.keyframes { frames.append((rec, k)) } }
+        var pl = MediaPlaylist(targetDuration: 1)
+        var sizes: [Int64] = []
+        var target = 1
+        for (i, f) in frames.enumerated() {
+            let start = ms(f.k.pts)
+            let end = i + 1 < frames.count ? ms(frames[i + 1].k.pts) : max(ms(records.last!.end), start + 1)
+            let d = max(1, end - start)
+            target = max(target, Int((d + 500) / 1000))
+            var seg = MediaSegment(duration: MediaTime(value: d, timescale: 1000), uri: f.rec.fileName,
+                                   byteRange: ByteRange(length: f.k.length, offset: f.k.offset))
+            if i == 0, let initFile {
+                var map = AttributeList()
+                map["URI"] = .quoted(initFile)
+                seg.map = map
+            }
+            pl.segments.append(seg)
+            sizes.append(f.k.length)
+        }
+        pl.targetDuration = target
+        pl.version = initFile != nil ? 5 : 4
+        pl.playlistType = .vod
+        pl.iFramesOnly = true
+        pl.independentSegments = true
+        pl.endList = true
+        return (pl, sizes)
+    }
+
+    private struct BreaksFile: Codable {
+        var input: String
+        var segmentDuration: ReportTime
+        var timescale: Int32
+        var cues: [CueReport]
+    }
+
+    private func writeText(_ path: String, _ text: String) throws(PackageError) {
+        do {
+            try SegmentSink.writeFile(path, Array(text.utf8)[...])
+        } catch {
+            throw PackageError(.outputNotWritable, path, "\(error)")
+        }
+    }
+
+    private func writeJSON(_ path: String, _ value: some Encodable) throws(PackageError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else {
+            throw PackageError(.invalidOutput, path, "cannot encode JSON")
+        }
+        try writeText(path, String(decoding: data, as: UTF8.self) + "\n")
+    }
+}

@@ -1,0 +1,130 @@
+public import MediaCore
+import Synchronization
+
+/// The segment container of a package.
+public enum SegmentFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    /// MPEG-2 transport stream segments (`.ts`).
+    case ts
+    /// Fragmented MP4 segments (`.m4s`) with an `init.mp4` per rendition (EXT-X-MAP).
+    case fmp4
+}
+
+/// What to package, and how.
+public struct PackageRequest: Sendable, Hashable {
+    /// The input media file.
+    public var input: String
+    /// The package folder to create or replace (atomically, at the end).
+    public var output: String
+    public var format: SegmentFormat
+    /// Target segment duration; segments are cut at the first keyframe at least this long after
+    /// the segment start.
+    public var segmentDuration: MediaTime
+    /// Times (from the start of the program) where a segment must start: the first keyframe at or
+    /// after each becomes a boundary (ad breaks).
+    public var cues: [MediaTime]
+
+    public init(
+        input: String, output: String, format: SegmentFormat = .ts,
+        segmentDuration: MediaTime = MediaTime(seconds: 6), cues: [MediaTime] = []
+    ) {
+        self.input = input
+        self.output = output
+        self.format = format
+        self.segmentDuration = segmentDuration
+        self.cues = cues
+    }
+}
+
+/// How far a packaging job has got.
+public struct PackageProgress: Sendable, Hashable {
+    /// Media time read so far (from the start of the program).
+    public var processed: MediaTime
+    /// The input's duration, when the container states it.
+    public var total: MediaTime?
+    /// Input bytes read so far.
+    public var bytesRead: Int64
+    /// Input size in bytes.
+    public var bytesTotal: Int64
+
+    /// 0...1, from media time when the duration is known, else from bytes.
+    public var fraction: Double {
+        if let total, total.value > 0 {
+            return min(1, max(0, Double(processed.ticks(at: 1000)) / Double(max(1, total.ticks(at: 1000)))))
+        }
+        return bytesTotal > 0 ? min(1, Double(bytesRead) / Double(bytesTotal)) : 0
+    }
+}
+
+/// Set from another thread (a signal handler's task) to stop a job; the job then removes its
+/// partial output and throws `PackageError.Code.cancelled`.
+public final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    public init() {}
+    public func cancel() { flag.store(true, ordering: .relaxed) }
+    public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// A time printed for people and scripts: seconds (exact decimal, milliseconds) and 90 kHz ticks.
+public struct ReportTime: Sendable, Hashable, Codable {
+    /// Seconds as an exact decimal string, e.g. "12.012".
+    public var seconds: String
+    /// 90 kHz ticks.
+    public var ticks: Int64
+
+    public init(_ t: MediaTime) {
+        seconds = t.decimalString(fractionDigits: 3)
+        ticks = t.ticks(at: MediaTime.mpegTimescale)
+    }
+}
+
+/// One rendition of a finished package.
+public struct RenditionReport: Sendable, Hashable, Codable {
+    /// Folder name inside the package, e.g. "v720p" or "audio-eng".
+    public var id: String
+    /// "video" (video, possibly with muxed audio) or "audio".
+    public var kind: String
+    /// Media playlist path relative to the package.
+    public var playlist: String
+    /// I-frame playlist path relative to the package (video renditions).
+    public var iFramePlaylist: String?
+    /// RFC 6381 codec strings of what the rendition carries.
+    public var codecs: [String]
+    public var resolution: String?
+    public var frameRate: String?
+    public var language: String?
+    public var name: String?
+    public var segments: Int
+    public var duration: ReportTime
+    /// Peak segment bit rate (RFC 8216bis definition), bits/s.
+    public var peakBitrate: Int64
+    /// Average segment bit rate, bits/s.
+    public var averageBitrate: Int64
+    public var bytes: Int64
+}
+
+/// What became of one `--cue`.
+public struct CueReport: Sendable, Hashable, Codable {
+    public var asked: ReportTime
+    /// The cut actually made (first keyframe at or after `asked`); nil if the input ended first.
+    public var actual: ReportTime?
+    /// `actual - asked`.
+    public var drift: ReportTime?
+    /// Index of the segment that starts at the cut.
+    public var segment: Int?
+}
+
+/// The summary of a finished package (also what `--json` prints).
+public struct PackageReport: Sendable, Hashable, Codable {
+    public var input: String
+    public var output: String
+    public var format: SegmentFormat
+    /// The multivariant playlist, relative to `output`.
+    public var master: String
+    public var duration: ReportTime
+    public var targetDuration: Int
+    public var segmentCount: Int
+    public var renditions: [RenditionReport]
+    public var cues: [CueReport]
+    /// Things the user should know (skipped streams, dropped leading frames, ...).
+    public var warnings: [String]
+}

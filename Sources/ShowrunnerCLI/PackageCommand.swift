@@ -1,0 +1,149 @@
+import ArgumentParser
+import FoundationEssentials
+import MediaCore
+import Packager
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `showrunner package INPUT`: remux a media file into an HLS package.
+struct PackageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "package",
+        abstract: "Package a media file into HLS (TS or fMP4 segments, I-frame playlists, cut points).",
+        discussion: """
+            Remuxes without re-encoding: H.264/HEVC video, AAC/AC-3/E-AC-3/MP3 audio from MP4/MOV, \
+            Matroska or MPEG-TS. Segments start at keyframes; each --cue forces a boundary at the first \
+            keyframe at or after it (reported in breaks.json). The package is written beside the target \
+            and moved into place at the end.
+            """
+    )
+
+    @Argument(help: "The media file to package.")
+    var input: String
+
+    @Option(name: .long, help: "Package folder (default: Playlists/<input name>).")
+    var out: String?
+
+    @Option(name: .long, help: "Segment container: ts or fmp4.")
+    var format: String = "ts"
+
+    @Option(name: .long, help: "Target segment duration in seconds.")
+    var segmentDuration: String = "6"
+
+    @Option(name: .long, parsing: .singleValue,
+            help: "Start a segment at the first keyframe at or after this time (seconds or HH:MM:SS.mmm); repeatable.")
+    var cue: [String] = []
+
+    @Flag(name: .long, help: "Print a JSON summary on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard SegmentFormat(rawValue: format) != nil else {
+            throw ValidationError("--format '\(format)' is not one of: ts, fmp4")
+        }
+        guard let d = MediaTime(decimal: segmentDuration), !d.isNegative, d.value > 0 else {
+            throw ValidationError("--segment-duration '\(segmentDuration)' is not a positive number of seconds")
+        }
+        for c in cue where MediaTime(parsing: c) == nil || MediaTime(parsing: c)!.isNegative {
+            throw ValidationError("--cue '\(c)' is not a time (seconds like 12.5, or HH:MM:SS.mmm)")
+        }
+    }
+
+    func run() throws {
+        let output = out ?? "Playlists/" + Self.stem(of: input)
+        let request = PackageRequest(
+            input: input, output: output, format: SegmentFormat(rawValue: format) ?? .ts,
+            segmentDuration: MediaTime(decimal: segmentDuration) ?? MediaTime(seconds: 6),
+            cues: cue.compactMap { MediaTime(parsing: $0) })
+        let cancel = SignalCancellation.install()
+        let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
+        let started = Terminal.now()
+        var progress: (@Sendable (PackageProgress) -> Void)? = nil
+        if let bar { progress = { bar.update($0) } }
+        let report: PackageReport
+        do throws(PackageError) {
+            report = try HLSPackager.package(request, progress: progress, cancel: cancel)
+        } catch {
+            bar?.clear()
+            Terminal.fail(error.description)
+            throw ExitCode(error.code == .cancelled ? 130 : 1)
+        }
+        bar?.clear()
+        let elapsed = Terminal.now() - started
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let data = try encoder.encode(report)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            for w in report.warnings { Terminal.err("showrunner: warning: \(w)\n") }
+            let kinds = report.renditions.map { r in
+                r.kind == "video" ? "\(r.id) \(r.resolution ?? "") \(r.codecs.joined(separator: ","))" : "\(r.id) \(r.codecs.joined(separator: ","))"
+            }
+            print("\(report.output)/\(report.master): \(report.renditions.count) rendition(s), \(report.segmentCount) segments, \(report.duration.seconds) s, \(report.format.rawValue), target \(report.targetDuration) s, in \(String(format3(elapsed))) s")
+            for k in kinds { print("  \(k)") }
+            for c in report.cues {
+                if let a = c.actual, let d = c.drift {
+                    print("  cue \(c.asked.seconds) s -> cut at \(a.seconds) s (drift \(d.seconds) s, segment \(c.segment ?? 0))")
+                } else {
+                    print("  cue \(c.asked.seconds) s -> no keyframe at or after it (past the end)")
+                }
+            }
+        }
+    }
+
+    static func stem(of path: String) -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = base.lastIndex(of: "."), dot > base.startIndex { return String(base[..<dot]) }
+        return base
+    }
+}
+
+func format3(_ seconds: Double) -> String {
+    let ms = Int64((seconds * 1000).rounded())
+    return MediaTime(milliseconds: ms).decimalString(fractionDigits: 3)
+}
+
+
+/// SIGINT/SIGTERM set a cancellation flag (the job cleans up and exits 130); a second signal
+/// exits at once.
+enum SignalCancellation {
+    static let flag = CancellationFlag()
+
+    static func install() -> CancellationFlag {
+        let handler: @convention(c) (Int32) -> Void = { _ in
+            if SignalCancellation.flag.isCancelled { _exit(130) }
+            SignalCancellation.flag.cancel()
+        }
+        signal(SIGINT, handler)
+        signal(SIGTERM, handler)
+        return flag
+    }
+}
+
+/// `[#########-----------]  45%  12.3x  ETA 0:05` on stderr, redrawn in place.
+final class ProgressBar: @unchecked Sendable {
+    private let started = Terminal.now()
+
+    func update(_ p: PackageProgress) {
+        let f = p.fraction
+        let width = 30
+        let filled = Int(f * Double(width))
+        let elapsed = max(0.001, Terminal.now() - started)
+        let media = Double(p.processed.ticks(at: 1000)) / 1000
+        let speed = media / elapsed
+        let eta = f > 0.001 ? elapsed * (1 - f) / f : 0
+        let etaText = "\(Int(eta) / 60):" + (Int(eta) % 60 < 10 ? "0" : "") + "\(Int(eta) % 60)"
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        Terminal.err("\r[\(bar)] \(Int(f * 100))%  \(format1(speed))x  ETA \(etaText) ")
+    }
+
+    func clear() { Terminal.err("\r\u{1B}[K") }
+
+    private func format1(_ v: Double) -> String {
+        let t = Int64((v * 10).rounded())
+        return "\(t / 10).\(t % 10)"
+    }
+}
