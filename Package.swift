@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(
             name: "PackagerTests",
             dependencies: ["Packager", "MediaCore", "ShowrunnerCLI"],
-            resources: [.copy("Golden")],
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]

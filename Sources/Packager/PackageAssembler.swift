@@ -17,8 +17,9 @@ struct PackageAssembler {
     let result: RemuxResult
     let directory: String
 
-    /// Milliseconds from the program start, the grid every EXTINF is measured on.
-    private func ms(_ t: MediaTime) -> Int64 { (t - result.origin).ticks(at: 1000) }
+    /// Milliseconds from the program start, the grid every EXTINF is measured on. Media before
+    /// the start (frames an edit list hides) counts as the start.
+    private func ms(_ t: MediaTime) -> Int64 { max(0, (t - result.origin).ticks(at: 1000)) }
 
     private struct Built {
         var plan: RenditionPlan
@@ -86,65 +87,42 @@ struct PackageAssembler {
         // Multivariant playlist.
         var master = MultivariantPlaylist(version: fmp4 ? 6 : 3, independentSegments: true)
         let rates = built.map { PlaylistValidator.bitrates(of: $0.media, sizes: $0.sizes) ?? (peak: 0, average: 0) }
-        let mainIndex = built.firstIndex { $0.plan.video != nil }
-        let audioIndices = built.indices.filter { $0 != mainIndex }
+        // The variant stream is the video rendition (with its muxed audio in TS), or for audio-only
+        // input the first (default) audio rendition. Every other rendition is an alternate audio
+        // track in group "aud"; the variant's own audio is listed there without a URI.
+        let main = built.firstIndex { $0.plan.video != nil } ?? 0
+        let alternates = built.indices.filter { $0 != main }
+        var codecs = built[main].plan.streams.map(\.codecString)
+        for a in alternates { if let s = built[a].plan.audio, !codecs.contains(s.codecString) { codecs.append(s.codecString) } }
         var audioGroup: String? = nil
-        var audioCodecs: [String] = []
-        func addCodec(_ c: String) { if !audioCodecs.contains(c) { audioCodecs.append(c) } }
-        if let m = mainIndex, let muxed = built[m].plan.audio { addCodec(muxed.codecString) }
-        for a in audioIndices { if let s = built[a].plan.audio { addCodec(s.codecString) } }
-
-        if (mainIndex != nil && !audioIndices.isEmpty) || (mainIndex == nil && audioIndices.count > 1) {
+        if !alternates.isEmpty {
             audioGroup = "aud"
             var names: Set<String> = []
-            func uniqueName(_ s: SelectedStream, _ n: Int) -> String {
-                var name = s.title ?? LanguageTag.displayName(s.language) ?? "Audio \(n)"
+            func rendition(_ s: SelectedStream, isDefault: Bool, uri: String?) -> Rendition {
+                var name = s.title ?? LanguageTag.displayName(s.language) ?? "Audio \(names.count + 1)"
+                let base = name
                 var k = 2
-                while names.contains(name) { name = "\(name) (\(k))"; k += 1 }
+                while names.contains(name) { name = "\(base) (\(k))"; k += 1 }
                 names.insert(name)
-                return name
+                return Rendition(type: .audio, groupID: "aud", name: name, language: LanguageTag.bcp47(s.language),
+                                 isDefault: isDefault, autoselect: true, channels: String(s.channels), uri: uri)
             }
-            var n = 1
-            if let m = mainIndex, let muxed = built[m].plan.audio {
-                // The muxed track: no URI, it plays from the main variant.
-                master.append(Rendition(type: .audio, groupID: "aud", name: uniqueName(muxed, n),
-                                        language: LanguageTag.bcp47(muxed.language), isDefault: true,
-                                        autoselect: true, channels: String(muxed.channels), uri: nil))
-                n += 1
+            if let own = built[main].plan.audio {
+                master.append(rendition(own, isDefault: true, uri: nil))
             }
-            for a in audioIndices {
+            for (n, a) in alternates.enumerated() {
                 guard let s = built[a].plan.audio else { continue }
-                let isDefault = n == 1
-                master.append(Rendition(type: .audio, groupID: "aud", name: uniqueName(s, n),
-                                        language: LanguageTag.bcp47(s.language), isDefault: isDefault,
-                                        autoselect: true, channels: String(s.channels),
-                                        uri: built[a].plan.id + "/index.m3u8"))
-                n += 1
+                let isDefault = n == 0 && built[main].plan.audio == nil
+                master.append(rendition(s, isDefault: isDefault, uri: built[a].plan.id + "/index.m3u8"))
             }
         }
-
-        let mainRate: (peak: Int64, average: Int64)
-        let variantURI: String
-        let variantCodecs: [String]
-        var resolution: Resolution? = nil
-        var frameRate: FrameRate? = nil
-        if let m = mainIndex, let v = built[m].plan.video {
-            let altPeak = audioIndices.map { rates[$0].peak }.max() ?? 0
-            let altAvg = audioIndices.map { rates[$0].average }.max() ?? 0
-            mainRate = (rates[m].peak + altPeak, rates[m].average + altAvg)
-            variantURI = built[m].plan.id + "/index.m3u8"
-            variantCodecs = [v.codecString] + audioCodecs
-            resolution = Resolution(width: v.width, height: v.height)
-            frameRate = v.frameRate
-        } else {
-            // Audio only: the first track is the variant; others are alternates in the group.
-            let a = audioIndices[0]
-            mainRate = (audioIndices.map { rates[$0].peak }.max() ?? 0, audioIndices.map { rates[$0].average }.max() ?? 0)
-            variantURI = built[a].plan.id + "/index.m3u8"
-            variantCodecs = audioCodecs
-        }
-        master.append(Variant(bandwidth: mainRate.peak, averageBandwidth: mainRate.average, codecs: variantCodecs,
-                              resolution: resolution, frameRate: frameRate, audioGroup: audioGroup, uri: variantURI))
+        // BANDWIDTH: the variant plus the heaviest alternate a player might add (RFC 8216bis 4.4.6.2).
+        let peak = rates[main].peak + (alternates.map { rates[$0].peak }.max() ?? 0)
+        let average = rates[main].average + (alternates.map { rates[$0].average }.max() ?? 0)
+        let v = built[main].plan.video
+        master.append(Variant(bandwidth: peak, averageBandwidth: average, codecs: codecs,
+                              resolution: v.map { Resolution(width: $0.width, height: $0.height) },
+                              frameRate: v?.frameRate, audioGroup: audioGroup, uri: built[main].plan.id + "/index.m3u8"))
         for b in built {
             guard let ifr = b.iframes, let v = b.plan.video,
                   let r = PlaylistValidator.bitrates(of: ifr, sizes: b.iframeSizes) else { continue }

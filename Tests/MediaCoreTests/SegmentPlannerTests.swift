@@ -44,12 +44,12 @@ private struct Run {
 }
 
 private func run(_ packets: [FakePacket], outputs: [[Int]], target: Int64 = 6, cues: [MediaTime] = []) -> Run {
-    var planner = SegmentPlanner<Int>(outputs: outputs, driver: 0,
+    var planner = SegmentPlanner(outputs: outputs, driver: 0,
                                       cutter: SegmentCutter(target: MediaTime(seconds: target), cues: cues, tolerance: t(1500)))
     var segs = [[Int: [FakePacket]]](repeating: [:], count: outputs.count)
     var open = [Int?](repeating: nil, count: outputs.count)
     var order: [String] = []
-    var actions: [SegmentPlanner<Int>.Action] = []
+    var actions: [SegmentPlanner.Action] = []
     func apply() {
         for a in actions {
             switch a {
@@ -142,8 +142,8 @@ private func run(_ packets: [FakePacket], outputs: [[Int]], target: Int64 = 6, c
             packets[i].key = false
             n += 1
         }
-        var planner = SegmentPlanner<Int>(outputs: [[0, 1]], driver: 0, cutter: SegmentCutter(target: MediaTime(seconds: 6)))
-        var actions: [SegmentPlanner<Int>.Action] = []
+        var planner = SegmentPlanner(outputs: [[0, 1]], driver: 0, cutter: SegmentCutter(target: MediaTime(seconds: 6)))
+        var actions: [SegmentPlanner.Action] = []
         var dropped = 0, written = 0
         for (i, p) in packets.enumerated() {
             planner.push(stream: p.stream, pts: t(p.pts), dts: t(p.dts), isKeyframe: p.key, payload: i, into: &actions)

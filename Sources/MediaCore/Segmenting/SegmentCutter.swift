@@ -8,9 +8,12 @@
 /// - a keyframe at or after a cue time (within `tolerance`) always starts a new segment, and the
 ///   target is counted again from there. Several cues before one keyframe share that cut.
 ///
-/// Cue times count from the start of segment 0 (the first keyframe), so a cue at 10 s means ten
-/// seconds into the program whatever timestamp the container starts at; `CueResult.actual` counts
-/// from there too. Feed it every keyframe of the driving stream in decode order.
+/// Cue times count from the program's origin, so a cue at 10 s means ten seconds into the program
+/// whatever timestamp the container starts at; `CueResult.actual` counts from there too. The
+/// origin is the first keyframe, or a later presentation start the caller gives (an MP4 edit list
+/// that starts inside the first GOP: the frames before it are decoded but not shown). The first
+/// segment's target counts from the origin as well. Feed it every keyframe of the driving stream
+/// in decode order.
 public struct SegmentCutter: Sendable {
     /// Why a segment starts where it does.
     public enum Reason: String, Sendable, Hashable, Codable {
@@ -49,8 +52,14 @@ public struct SegmentCutter: Sendable {
     public let tolerance: MediaTime
     /// Cut points so far, in order; `cuts[i]` starts segment `i`.
     public private(set) var cuts: [Cut] = []
-    /// Presentation time of the first keyframe: the origin cue times count from.
-    public var origin: MediaTime? { cuts.first?.time }
+    /// The time cue times count from: the presentation start given at init, else the first
+    /// keyframe; nil until the first keyframe arrives.
+    public var origin: MediaTime? {
+        guard let first = cuts.first?.time else { return nil }
+        guard let start = presentationStart else { return first }
+        return MediaTime.max(first, start)
+    }
+    private let presentationStart: MediaTime?
     /// One entry per cue, sorted by the time asked.
     public private(set) var cueResults: [CueResult]
     private var nextCue = 0
@@ -59,9 +68,13 @@ public struct SegmentCutter: Sendable {
     ///   - target: segments are cut at the first keyframe at least this long after the segment start.
     ///   - cues: times that must start a segment (any order; duplicates kept once).
     ///   - tolerance: slack for timebase rounding, e.g. half a frame; zero or positive.
-    public init(target: MediaTime, cues: [MediaTime] = [], tolerance: MediaTime = .zero) {
+    ///   - presentationStart: where the program starts showing, when that can be after the first
+    ///     keyframe (edit lists); nil means the first keyframe.
+    public init(target: MediaTime, cues: [MediaTime] = [], tolerance: MediaTime = .zero,
+                presentationStart: MediaTime? = nil) {
         self.target = target
         self.tolerance = tolerance
+        self.presentationStart = presentationStart
         var sorted = cues.sorted()
         var unique: [MediaTime] = []
         unique.reserveCapacity(sorted.count)
@@ -74,12 +87,13 @@ public struct SegmentCutter: Sendable {
     /// starts at this keyframe, nil when the keyframe stays inside the current segment.
     public mutating func keyframe(at time: MediaTime) -> Cut? {
         let reason: Reason
-        let elapsed = time - (origin ?? time)
+        let origin = self.origin ?? MediaTime.max(time, presentationStart ?? time)
+        let elapsed = time - origin
         if cuts.isEmpty {
             reason = .start
         } else if nextCue < cueResults.count, elapsed >= cueResults[nextCue].asked - tolerance {
             reason = .cue
-        } else if let last = cuts.last, time - last.time >= target - tolerance {
+        } else if let last = cuts.last, time - MediaTime.max(last.time, origin) >= target - tolerance {
             reason = .target
         } else {
             return nil

@@ -12,10 +12,15 @@
 /// its length. It never touches the payloads; every payload pushed comes back exactly once, in a
 /// `.write` or a `.drop` action.
 ///
-/// `Payload` is whatever the caller uses to hold a packet (an index into a packet pool, say).
-public struct SegmentPlanner<Payload> {
+/// A payload is the caller's handle for a packet (an index into a packet pool, say). The planner
+/// is not generic on purpose: it runs once per packet, and a concrete type keeps it specialized
+/// across module boundaries.
+public struct SegmentPlanner: Sendable {
+    /// The caller's handle for one packet.
+    public typealias Payload = Int
+
     /// What the caller must do, in order.
-    public enum Action {
+    public enum Action: Sendable, Hashable {
         /// Open segment `segment` of `output` (its first packet follows).
         case begin(output: Int, segment: Int)
         /// Write a packet to the open segment of `output`.

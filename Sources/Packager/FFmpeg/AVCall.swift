@@ -78,13 +78,14 @@ enum FFmpegLog {
         }
     }
 
-    /// Distinct warning lines logged since the last `reset()` (at most 50 kept).
-    static func warnings() -> [String] { state.withLock { $0.warnings } }
+    /// Distinct error lines logged since the last `reset()` (at most 50 kept); FFmpeg's warnings
+    /// are too noisy to pass on (e.g. "frame size not set" for every AC-3 track).
+    static func errors() -> [String] { state.withLock { $0.warnings } }
 
     fileprivate static func record(_ line: String, level: Int32) {
         state.withLock { s in
             s.lastError = line
-            if s.warnings.count < 50, !s.warnings.contains(line) { s.warnings.append(line) }
+            if level <= AV_LOG_ERROR, s.warnings.count < 50, !s.warnings.contains(line) { s.warnings.append(line) }
         }
     }
 }

@@ -28,6 +28,7 @@ final class InputFile {
     let path: String
     let context: UnsafeMutablePointer<AVFormatContext>
     let size: Int64
+    private let reader: InputIO
     /// The demuxer's name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
     let formatName: String
 
@@ -52,21 +53,20 @@ final class InputFile {
             throw PackageError(.inputUnreadable, path, String(cString: strerror(errno)))
         }
 
-        // "file:" keeps FFmpeg from reading a protocol out of the path ("http:...", "a:b.mp4").
+        // Our own reader for the file itself; FFmpeg may open nothing else but plain files
+        // (protocol_whitelist) of the demuxers on the allow list (format_whitelist).
+        guard let reader = InputIO(path: path, size: size) else {
+            throw PackageError(.inputUnreadable, path, String(cString: strerror(errno)))
+        }
+        self.reader = reader
         let url = "file:" + path
         var options: OpaquePointer? = nil
         av_dict_set(&options, "protocol_whitelist", "file", 0)
         defer { av_dict_free(&options) }
 
         // Probe the container from the bytes ourselves, so we can refuse formats before opening.
-        var probeIO: UnsafeMutablePointer<AVIOContext>? = nil
-        var ret = avio_open2(&probeIO, url, AVIO_FLAG_READ, nil, &options)
-        guard ret >= 0, probeIO != nil else {
-            throw PackageError(.inputUnreadable, path, avErrorString(ret))
-        }
         var format: UnsafePointer<AVInputFormat>? = nil
-        ret = av_probe_input_buffer2(probeIO, &format, url, nil, 0, 0)
-        avio_closep(&probeIO)
+        var ret = av_probe_input_buffer2(reader.io, &format, url, nil, 0, 0)
         guard ret >= 0, let format else {
             throw PackageError(.notMedia, path, "not a media file FFmpeg recognizes (\(avErrorString(ret)))")
         }
@@ -77,15 +77,19 @@ final class InputFile {
             throw PackageError(.unsupportedContainer, path,
                 "the \(name) container is not accepted (expected MP4/MOV, Matroska, MPEG-TS or an audio file)")
         }
-        // Raw elementary-stream probes are weak; demand a confident match for them.
-        if ["mp3", "aac", "ac3", "eac3"].contains(name), score < 50 {
-            throw PackageError(.notMedia, path, "not a media file FFmpeg recognizes (weak \(name) match, score \(score))")
+        // A match on the file name alone scores 1; raw elementary-stream probes are weak too.
+        // Demand a confident match from the bytes (AVPROBE_SCORE_RETRY = 25, 50 for raw audio).
+        let needed: Int32 = ["mp3", "aac", "ac3", "eac3"].contains(name) ? 50 : 25
+        if score < needed {
+            throw PackageError(.notMedia, path, "not a media file FFmpeg recognizes (its bytes only weakly resemble \(name), score \(score) of 100)")
         }
         self.formatName = name
 
         var ctx: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
         guard let allocated = ctx else { throw PackageError(.ffmpeg, path, "out of memory") }
         allocated.pointee.format_whitelist = av_strdup(Array(Self.allowedDemuxers).joined(separator: ","))
+        allocated.pointee.pb = reader.io
+        allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         ret = avformat_open_input(&ctx, url, format, &options)
         guard ret >= 0, let opened = ctx else {
             // avformat_open_input frees the context on failure.

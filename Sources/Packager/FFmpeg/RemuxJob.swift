@@ -90,8 +90,13 @@ struct RemuxJob {
 
         let driver = selection.video ?? selection.audio[0]
         let tolerance = driver.halfFrame ?? MediaTime(value: 1, timescale: 1000)
-        let cutter = SegmentCutter(target: request.segmentDuration, cues: request.cues, tolerance: tolerance)
-        var planner = SegmentPlanner<Int>(
+        // Where the program starts showing: an MP4 edit list can start inside the first GOP. fMP4
+        // keeps the edit list (players skip the frames before it), so cue times and durations
+        // count from there; TS cannot skip frames, so they count from the first keyframe.
+        let driverStart = Self.startTime(input, driver)
+        let cutter = SegmentCutter(target: request.segmentDuration, cues: request.cues, tolerance: tolerance,
+                                   presentationStart: request.format == .fmp4 ? driverStart : nil)
+        var planner = SegmentPlanner(
             outputs: plans.map { $0.streams.map(\.index) }, driver: driver.index, cutter: cutter)
 
         // Per input stream: time base and last DTS (monotonicity), and the writer it feeds.
@@ -109,14 +114,14 @@ struct RemuxJob {
         var droppedLeading = 0
 
         let pool = PacketPool()
-        var actions: [SegmentPlanner<Int>.Action] = []
+        var actions: [SegmentPlanner.Action] = []
         actions.reserveCapacity(64)
         let nopts = sr_nopts_value()
         let total = input.duration
         var lastProgress: Int64 = 0
         var origin: MediaTime? = nil
 
-        func perform(_ actions: [SegmentPlanner<Int>.Action]) throws(PackageError) {
+        func perform(_ actions: [SegmentPlanner.Action]) throws(PackageError) {
             for action in actions {
                 switch action {
                 case .begin(let o, let segment):
@@ -170,7 +175,7 @@ struct RemuxJob {
             if pkt.pointee.dts == nopts {
                 pool.give(slot)
                 throw PackageError(.badTimestamps, request.input,
-                    "stream #\(s) packet \(packetCount[s]) has no timestamp (at byte \(pkt.pointee.pos))")
+                    "stream #\(s) packet \(packetCount[s]) has no timestamp\(Self.at(pkt.pointee.pos))")
             }
             if pkt.pointee.dts <= lastDTS[s] {
                 let tb = timeBase[s]
@@ -178,7 +183,7 @@ struct RemuxJob {
                 let before = MediaTime(value: lastDTS[s], timescale: tb.den) * Int64(tb.num)
                 pool.give(slot)
                 throw PackageError(.badTimestamps, request.input,
-                    "non-monotonic timestamps in stream #\(s): packet \(packetCount[s]) has DTS \(now.decimalString(fractionDigits: 3)) s after \(before.decimalString(fractionDigits: 3)) s (at byte \(pkt.pointee.pos))")
+                    "non-monotonic timestamps in stream #\(s): packet \(packetCount[s]) has DTS \(now.decimalString(fractionDigits: 3)) s, not after the previous packet's \(before.decimalString(fractionDigits: 3)) s\(Self.at(pkt.pointee.pos))")
             }
             lastDTS[s] = pkt.pointee.dts
             packetCount[s] += 1
@@ -207,6 +212,9 @@ struct RemuxJob {
         for w in writers {
             do { try w.finish() } catch { throw Self.writeError(error, w.directory, request.input) }
         }
+        if request.format == .ts, driver.kind == .video, let driverStart, let first = planner.cutTimes.first, driverStart - first > tolerance {
+            warnings.append("the input's edit list starts \((driverStart - first).decimalString(fractionDigits: 3)) s after the first keyframe; TS cannot skip frames, so players show those \((driverStart - first).decimalString(fractionDigits: 3)) s too (fMP4 keeps the edit list)")
+        }
         if droppedLeading > 0 {
             warnings.append("\(droppedLeading) packets before the first keyframe were dropped (undecodable)")
         }
@@ -217,7 +225,7 @@ struct RemuxJob {
         if let progress {
             progress(PackageProgress(processed: total ?? .zero, total: total, bytesRead: input.size, bytesTotal: input.size))
         }
-        for w in FFmpegLog.warnings() where !w.isEmpty {
+        for w in FFmpegLog.errors() where !w.isEmpty {
             warnings.append("ffmpeg: \(w)")
         }
         return RemuxResult(
@@ -264,13 +272,20 @@ struct RemuxJob {
     static func timelineStart(_ input: InputFile, _ streams: [SelectedStream]) -> MediaTime {
         var best: MediaTime? = nil
         for s in streams {
-            let st = input.stream(s.index)
-            let v = st.pointee.start_time
-            guard v != sr_nopts_value() else { continue }
-            let t = MediaTime(value: v, timescale: s.timeBase.den) * Int64(s.timeBase.num)
+            guard let t = startTime(input, s) else { continue }
             if best == nil || t < best! { best = t }
         }
         return best ?? .zero
+    }
+
+    /// " (at byte N)" when the demuxer knows the packet's position.
+    static func at(_ pos: Int64) -> String { pos >= 0 ? " (at byte \(pos))" : "" }
+
+    /// A stream's first presentation time as the demuxer reports it (after edit lists).
+    static func startTime(_ input: InputFile, _ s: SelectedStream) -> MediaTime? {
+        let v = input.stream(s.index).pointee.start_time
+        guard v != sr_nopts_value() else { return nil }
+        return MediaTime(value: v, timescale: s.timeBase.den) * Int64(s.timeBase.num)
     }
 
     static func readError(_ code: Int32, _ input: InputFile) -> PackageError {

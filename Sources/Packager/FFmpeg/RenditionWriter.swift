@@ -48,6 +48,8 @@ final class RenditionWriter {
 
     private struct StreamMap {
         var output: Int32
+        /// A bitstream filter the packets go through first (ADTS AAC into MP4 needs aac_adtstoasc).
+        var filter: UnsafeMutablePointer<AVBSFContext>?
         var inBase: AVRational
         var outBase: AVRational
         var offset: Int64  // added after rescaling to outBase
@@ -87,6 +89,9 @@ final class RenditionWriter {
         ctx.pointee.pb = sink.io
         ctx.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         ctx.pointee.avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED
+        // Our AVIO is not seekable, which makes libavformat flush after every packet by default
+        // (one write(2) per packet); segment boundaries flush explicitly instead.
+        ctx.pointee.flush_packets = 0
 
         var video: Int? = nil
         for s in streams {
@@ -103,6 +108,15 @@ final class RenditionWriter {
                     out.pointee.codecpar.pointee.codec_tag = sr_mktag(0x68, 0x76, 0x63, 0x31)  // hvc1
                 }
             }
+            var filter: UnsafeMutablePointer<AVBSFContext>? = nil
+            let par = inStream.pointee.codecpar.pointee
+            if container == .fmp4, par.codec_id == AV_CODEC_ID_AAC, par.extradata_size == 0 {
+                // AAC with ADTS headers (from MPEG-TS or .aac): MP4 wants raw frames plus an
+                // AudioSpecificConfig, which the filter derives from the first header.
+                filter = try Self.makeFilter("aac_adtstoasc", inStream)
+                try avCheck(avcodec_parameters_copy(out.pointee.codecpar, filter!.pointee.par_out), "copy filtered codec parameters")
+                out.pointee.codecpar.pointee.codec_tag = 0
+            }
             out.pointee.time_base = container == .ts ? AVRational(num: 1, den: 90_000) : inStream.pointee.time_base
             // Language and title travel with the stream.
             var tag: UnsafeMutablePointer<AVDictionaryEntry>? = nil
@@ -114,7 +128,7 @@ final class RenditionWriter {
                 }
             }
             out.pointee.disposition = inStream.pointee.disposition
-            mapping[s] = StreamMap(output: out.pointee.index, inBase: inStream.pointee.time_base,
+            mapping[s] = StreamMap(output: out.pointee.index, filter: filter, inBase: inStream.pointee.time_base,
                                    outBase: out.pointee.time_base, offset: 0, isVideo: isVideo)
         }
         self.videoInput = video
@@ -150,7 +164,51 @@ final class RenditionWriter {
             // Abandoned (error path): stop writing to files.
             try? sink.switchFile(to: nil)
         }
+        for m in mapping.values {
+            var f = m.filter
+            if f != nil { av_bsf_free(&f) }
+        }
+        av_packet_free(&filtered)
         avformat_free_context(context)
+    }
+
+    /// A reusable packet for bitstream-filter output.
+    private var filtered: UnsafeMutablePointer<AVPacket>? = av_packet_alloc()
+
+    static func makeFilter(_ name: String, _ stream: UnsafeMutablePointer<AVStream>) throws(AVCallError) -> UnsafeMutablePointer<AVBSFContext> {
+        guard let def = av_bsf_get_by_name(name) else {
+            throw AVCallError(code: sr_averror(ENOSYS), operation: "find bitstream filter \(name)")
+        }
+        var bsf: UnsafeMutablePointer<AVBSFContext>? = nil
+        try avCheck(av_bsf_alloc(def, &bsf), "allocate \(name)")
+        guard let ctx = bsf else { throw AVCallError(code: sr_averror(ENOMEM), operation: "allocate \(name)") }
+        do throws(AVCallError) {
+            try avCheck(avcodec_parameters_copy(ctx.pointee.par_in, stream.pointee.codecpar), "configure \(name)")
+            ctx.pointee.time_base_in = stream.pointee.time_base
+            try avCheck(av_bsf_init(ctx), "start \(name)")
+        } catch {
+            av_bsf_free(&bsf)
+            throw error
+        }
+        return ctx
+    }
+
+    /// Hands a packet to the muxer, through the stream's bitstream filter when it has one.
+    private func mux(_ packet: UnsafeMutablePointer<AVPacket>, _ m: StreamMap) throws(AVCallError) {
+        guard let filter = m.filter, let out = filtered else {
+            try avCheck(av_write_frame(context, packet), "write packet")
+            return
+        }
+        try avCheck(av_bsf_send_packet(filter, packet), "filter packet")
+        while true {
+            let r = av_bsf_receive_packet(filter, out)
+            if r == sr_averror_eagain() || r == sr_averror_eof() { break }
+            try avCheck(r, "filter packet")
+            out.pointee.stream_index = m.output
+            let w = av_write_frame(context, out)
+            av_packet_unref(out)
+            try avCheck(w, "write packet")
+        }
     }
 
     /// Opens segment `index`; its file is `<directory>/seg_<index>.<ext>`.
@@ -217,11 +275,11 @@ final class RenditionWriter {
                 // PAT/PMT right before every keyframe: each I-frame byte range stands alone.
                 av_opt_set(context.pointee.priv_data, "mpegts_flags", "+resend_headers", 0)
                 let before = sink.position
-                try avCheck(av_write_frame(context, packet), "write packet")
+                try mux(packet, m)
                 let after = sink.position
                 seg.keyframes.append(KeyframeRecord(pts: pts, offset: before - seg.startPosition, length: after - before))
             } else {
-                try avCheck(av_write_frame(context, packet), "write packet")
+                try mux(packet, m)
             }
         case .fmp4:
             if keyVideo {
@@ -233,7 +291,7 @@ final class RenditionWriter {
                     try flushFragment()
                     seg = open!
                 }
-                try avCheck(av_write_frame(context, packet), "write packet")
+                try mux(packet, m)
                 seg.fragmentOpen = true
                 open = seg
                 if initFileName == nil { try writeInitSegment() }
@@ -242,7 +300,7 @@ final class RenditionWriter {
                 seg = open!
                 seg.keyframes.append(KeyframeRecord(pts: pts, offset: start - seg.startPosition, length: sink.position - start))
             } else {
-                try avCheck(av_write_frame(context, packet), "write packet")
+                try mux(packet, m)
                 seg.fragmentOpen = true
                 if initFileName == nil {
                     open = seg
