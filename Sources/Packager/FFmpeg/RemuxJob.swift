@@ -64,6 +64,9 @@ struct RemuxJob {
         let input = try InputFile(path: request.input)
         let selection = try StreamSelection(input: input)
         var warnings = selection.warnings
+        if request.format == .ts, selection.video?.codecName == "hevc" {
+            warnings.append("HEVC in MPEG-TS segments does not play on Apple devices or in hls.js; use --format fmp4 for HEVC")
+        }
         let plans = Self.plan(selection, format: request.format)
 
         // Directories per rendition.
