@@ -18,6 +18,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; static-inline wrappers in shim.h.
@@ -30,15 +36,44 @@ let package = Package(
         .target(name: "MediaCore", swiftSettings: swiftSettings),
         // The only module that imports FFmpeg.
         .target(name: "Packager", dependencies: ["MediaCore", "CShowrunnerAV"], swiftSettings: swiftSettings),
+        // Domain: catalog, rights, publishing rules, the store protocol. Pure; clocks passed in.
+        .target(name: "Showrunner", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        // The SQLite store (the only module that imports SQLite).
+        .target(
+            name: "Store",
+            dependencies: ["Showrunner", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP server (Hummingbird); domain errors become HTTP here only.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Showrunner", "MediaCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ShowrunnerCLI",
             dependencies: [
-                "MediaCore", "Packager",
+                "MediaCore", "Packager", "Showrunner", "Store", "Server",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShowrunnerTests", dependencies: ["Showrunner"], swiftSettings: swiftSettings),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Showrunner"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: ["Server", "Showrunner", "Store", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PackagerTests",
             dependencies: ["Packager", "MediaCore", "ShowrunnerCLI"],

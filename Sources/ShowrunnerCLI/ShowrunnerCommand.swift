@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Showrunner: ParsableCommand {
+struct ShowrunnerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "showrunner",
         abstract: "Package, publish, stitch and track OTT video.",

@@ -1,0 +1,2 @@
+import Showrunner
+import Testing
