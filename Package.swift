@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Showrunner", "MediaCore",
+                "Showrunner", "Store", "MediaCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -61,22 +61,32 @@ let package = Package(
             name: "ShowrunnerCLI",
             dependencies: [
                 "MediaCore", "Packager", "Showrunner", "Store", "Server",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by the test targets (temp folders, processes, the conformance kit).
+        .target(name: "ShowrunnerTestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ShowrunnerTests", dependencies: ["Showrunner"], swiftSettings: swiftSettings),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Showrunner"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "Showrunner", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServerTests",
-            dependencies: ["Server", "Showrunner", "Store", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Server", "Showrunner", "Store", "Packager", "MediaCore", "ShowrunnerCLI", "ShowrunnerTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PackagerTests",
-            dependencies: ["Packager", "MediaCore", "ShowrunnerCLI"],
+            dependencies: ["Packager", "MediaCore", "ShowrunnerCLI", "ShowrunnerTestSupport"],
             exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),

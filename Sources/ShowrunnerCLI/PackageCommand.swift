@@ -2,13 +2,15 @@ import ArgumentParser
 import FoundationEssentials
 import MediaCore
 import Packager
+import Showrunner
+import Store
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// `showrunner package INPUT`: remux a media file into an HLS package.
-struct PackageCommand: ParsableCommand {
+struct PackageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "package",
         abstract: "Package a media file into HLS (TS or fMP4 segments, I-frame playlists, cut points).",
@@ -39,6 +41,15 @@ struct PackageCommand: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary on stdout.")
     var json = false
 
+    @Option(name: .long, help: "Package straight into the catalog as a new version of this title (<media-root>/<title>/<version>/).")
+    var title: String?
+
+    @Option(name: .long, help: "With --title: the version id (default: the next vN).")
+    var version: String?
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var media: MediaRootOptions
+
     func validate() throws {
         guard SegmentFormat(rawValue: format) != nil else {
             throw ValidationError("--format '\(format)' is not one of: ts, fmp4")
@@ -51,8 +62,30 @@ struct PackageCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let output = out ?? "Playlists/" + Self.stem(of: input)
+    func run() async throws {
+        var output = out ?? media.path + "/" + Self.stem(of: input)
+        var registration: (CatalogService, SQLiteStore, MediaLibrary, String)? = nil
+        if let title {
+            guard out == nil else { throw ValidationError("--out and --title do not go together: with --title the package goes to <media-root>/<title>/<version>/") }
+            let catalog = try store.open()
+            let service = CatalogService(store: catalog, clock: SystemClock())
+            let library = MediaLibrary(root: media.path)
+            do {
+                _ = try await service.title(title)
+                let id: String
+                if let version { id = version } else { id = try await service.nextVersionID(title: title) }
+                try CatalogRules.checkID(id, field: "--version")
+                if (try await catalog.versions(title: title)).contains(where: { $0.id == id }) {
+                    throw ShowrunnerError(.conflict, "version '\(id)' of '\(title)' already exists")
+                }
+                output = library.folder(title: title, version: id)
+                registration = (service, catalog, library, id)
+            } catch let e as ShowrunnerError {
+                catalog.close()
+                throw CLIError(e.message)
+            }
+        }
+        defer { registration?.1.close() }
         let request = PackageRequest(
             input: input, output: output, format: SegmentFormat(rawValue: format) ?? .ts,
             segmentDuration: MediaTime(decimal: segmentDuration) ?? MediaTime(seconds: 6),
@@ -71,6 +104,14 @@ struct PackageCommand: ParsableCommand {
             throw ExitCode(error.code == .cancelled ? 130 : 1)
         }
         bar?.clear()
+        if let (service, _, library, id) = registration, let title {
+            do {
+                let v = try await library.register(package: output, title: title, version: id, service: service, actor: cliActor)
+                if !json { print("registered \(title) \(v.id) (\(v.path)); publish it with: showrunner publish \(title) --channel <channel>") }
+            } catch {
+                throw CLIError("packaged into \(output) but could not register it: \(error.message)")
+            }
+        }
         let elapsed = Terminal.now() - started
         if json {
             let encoder = JSONEncoder()

@@ -27,6 +27,9 @@ enum Terminal {
         err("showrunner: error: \(flat)\n")
     }
 
+    /// Flushes stdout (and every other C stream), so what was printed shows up even when piped.
+    static func flush() { fflush(nil) }
+
     /// Monotonic seconds, for speeds and ETAs.
     static func now() -> Double {
         var ts = timespec()

@@ -1,4 +1,5 @@
 import Foundation
+import ShowrunnerTestSupport
 import Testing
 
 /// Bad input through the real CLI: each case exits non-zero with exactly one line on stderr that
@@ -65,8 +66,8 @@ import Testing
     }
 
     @Test func interruptRemovesPartialOutput() throws {
-        // SIGINT mid-job: exit 130, no package, no work folder.
-        let input = try GeneratedMedia.path("clip-1080p.mp4")
+        // SIGINT once the job is writing (its work folder exists): exit 130, no package, no work folder.
+        let input = try GeneratedMedia.path("long-720p.mp4")
         let tmp = try TempDir("sigint")
         defer { tmp.cleanup() }
         let p = Process()
@@ -75,13 +76,18 @@ import Testing
         p.standardError = FileHandle.nullDevice
         p.standardOutput = FileHandle.nullDevice
         try p.run()
-        usleep(20_000)
+        var started = false
+        for _ in 0..<400 where !started && p.isRunning {
+            started = (try? FileManager.default.contentsOfDirectory(atPath: tmp.path))?.contains { $0.hasPrefix(".pkg.partial-") } ?? false
+            if !started { usleep(5_000) }
+        }
         p.interrupt()
         p.waitUntilExit()
         if p.terminationStatus == 0 {
-            // Finished before the signal landed: then the package must be complete.
+            // It finished before the signal landed: then the package must be complete.
             #expect(FileManager.default.fileExists(atPath: tmp.file("pkg/master.m3u8")))
         } else {
+            #expect(started, "the job never started writing")
             #expect(p.terminationStatus == 130)
             #expect(try FileManager.default.contentsOfDirectory(atPath: tmp.path).isEmpty)
         }

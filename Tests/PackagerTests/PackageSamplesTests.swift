@@ -1,4 +1,5 @@
 import Foundation
+import ShowrunnerTestSupport
 import MediaCore
 import Packager
 import Testing

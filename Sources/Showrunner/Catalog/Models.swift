@@ -18,6 +18,16 @@ public struct Brand: Sendable, Hashable, Codable {
         self.category = category
         self.tier = tier
     }
+
+    enum CodingKeys: String, CodingKey { case id, name, category, tier }
+
+    /// Decodes a brand; `tier` defaults to standard.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  category: try c.decode(String.self, forKey: .category),
+                  tier: try c.decodeIfPresent(BrandTier.self, forKey: .tier) ?? .standard)
+    }
 }
 
 /// How premium an advertiser is.
@@ -139,6 +149,14 @@ public struct VersionRendition: Sendable, Hashable, Codable {
     public var codecs: [String]
     public var resolution: String?
     public var bandwidth: Int64
+
+    public init(id: String, kind: String, codecs: [String], resolution: String?, bandwidth: Int64) {
+        self.id = id
+        self.kind = kind
+        self.codecs = codecs
+        self.resolution = resolution
+        self.bandwidth = bandwidth
+    }
 }
 
 /// One packaged version of a title: an immutable package folder under the media root.
@@ -232,6 +250,17 @@ public struct Channel: Sendable, Hashable, Codable {
         self.endpoint = endpoint
         self.screens = screens
         self.settings = settings
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, endpoint, screens, settings }
+
+    /// Decodes a channel; `screens` and `settings` may be left out.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(String.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  endpoint: try c.decode(EndpointKind.self, forKey: .endpoint),
+                  screens: try c.decodeIfPresent([ScreenProfile].self, forKey: .screens) ?? [],
+                  settings: try c.decodeIfPresent([String: String].self, forKey: .settings) ?? [:])
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ShowrunnerTestSupport
 
 /// Small inputs made with the ffmpeg CLI once per test run, in a temporary folder: the container
 /// and codec combinations the remuxer must take, and broken files it must refuse.
@@ -58,6 +59,8 @@ enum GeneratedMedia {
         case "clip-1080p.mp4":  // a real 1080p clip, 2 s GOPs, B-frames, AAC
             try ffmpeg(video("1920x1080", 30, 6) + tone(48000, 6) + ["-c:v", "libx264", "-preset", "veryfast",
                 "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-b:v", "3M", "-c:a", "aac", "-b:a", "128k", out])
+        case "long-720p.mp4":  // long enough to interrupt mid-job
+            try ffmpeg(video("1280x720", 30, 90) + tone(48000, 90) + x264 + ["-g", "60", "-b:v", "4M", "-c:a", "aac", out])
         case "h264-ac3.mkv":
             try ffmpeg(video("320x240", 25, 8) + tone(48000, 8) + x264 + ["-g", "25", "-c:a", "ac3", "-b:a", "128k", out])
         case "h264-aac.ts":

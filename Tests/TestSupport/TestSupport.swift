@@ -1,20 +1,20 @@
 import Foundation
-import Testing
+public import Testing
 
 /// Paths and tools the end-to-end tests use.
-enum TestEnv {
-    /// The repository root (this file is Tests/PackagerTests/Support/TestSupport.swift).
-    static let repoRoot: String = {
+public enum TestEnv {
+    /// The repository root (this file is Tests/TestSupport/TestSupport.swift).
+    public static let repoRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
+        for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// The committed samples folder.
-    static var media: String { repoRoot + "/Media" }
+    public static var media: String { repoRoot + "/Media" }
 
     /// The `showrunner` binary built next to the test bundle.
-    static let showrunner: String = {
+    public static let showrunner: String = {
         let dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [dir.appendingPathComponent("showrunner"), dir.deletingLastPathComponent().appendingPathComponent("showrunner")] {
             if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate.path }
@@ -24,7 +24,7 @@ enum TestEnv {
 
     /// The conformance kit (real third-party players and linters): `SHOWRUNNER_CONFORMANCE`, else
     /// `../shared/conformance` beside the repository.
-    static let conformanceKit: String? = {
+    public static let conformanceKit: String? = {
         let env = ProcessInfo.processInfo.environment
         let candidates = [env["SHOWRUNNER_CONFORMANCE"], repoRoot + "/../shared/conformance", "/work/shared/conformance"]
         for c in candidates.compactMap({ $0 }) where FileManager.default.fileExists(atPath: c + "/check.sh") {
@@ -34,31 +34,31 @@ enum TestEnv {
     }()
 
     /// Whether the kit's checkers are set up (its venv exists).
-    static let conformanceReady: Bool = {
+    public static let conformanceReady: Bool = {
         guard conformanceKit != nil else { return false }
         let home = ProcessInfo.processInfo.environment["CONFORMANCE_HOME"] ?? "/tmp/showrunner-conformance"
         return FileManager.default.isExecutableFile(atPath: home + "/venv/bin/python")
     }()
 
     /// CI sets this: a missing kit is then a failure, not a skip.
-    static var conformanceRequired: Bool {
+    public static var conformanceRequired: Bool {
         ProcessInfo.processInfo.environment["SHOWRUNNER_REQUIRE_CONFORMANCE"] == "1"
     }
 
     /// Re-record golden files instead of comparing.
-    static var recordGolden: Bool { ProcessInfo.processInfo.environment["SHOWRUNNER_RECORD_GOLDEN"] == "1" }
+    public static var recordGolden: Bool { ProcessInfo.processInfo.environment["SHOWRUNNER_RECORD_GOLDEN"] == "1" }
 }
 
 /// The result of running a program.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 }
 
 /// Runs `arguments[0]` (looked up in PATH when not a path) and waits.
 @discardableResult
-func runProcess(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
+public func runProcess(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) throws -> ProcessResult {
     let p = Process()
     if arguments[0].contains("/") {
         p.executableURL = URL(fileURLWithPath: arguments[0])
@@ -92,10 +92,10 @@ func runProcess(_ arguments: [String], cwd: String? = nil, environment: [String:
 }
 
 /// A fresh temporary folder, removed by `cleanup()`.
-struct TempDir {
-    let path: String
+public struct TempDir: Sendable {
+    public let path: String
 
-    init(_ label: String = "test") throws {
+    public init(_ label: String = "test") throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-tests", isDirectory: true)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         let dir = base.appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
@@ -103,19 +103,19 @@ struct TempDir {
         path = dir.path
     }
 
-    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+    public func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 
-    func file(_ name: String) -> String { path + "/" + name }
+    public func file(_ name: String) -> String { path + "/" + name }
 }
 
 /// ffmpeg CLI, quiet, overwriting. Throws with its stderr when it fails.
-func ffmpeg(_ args: [String]) throws {
+public func ffmpeg(_ args: [String]) throws {
     let r = try runProcess(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y"] + args)
     if r.status != 0 { throw TestFailure("ffmpeg \(args.joined(separator: " ")) failed: \(r.stderr)") }
 }
 
 /// ffprobe JSON output for `args`.
-func ffprobeJSON(_ args: [String]) throws -> [String: Any] {
+public func ffprobeJSON(_ args: [String]) throws -> [String: Any] {
     let r = try runProcess(["ffprobe", "-v", "error", "-of", "json"] + args)
     guard r.status == 0, let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] else {
         throw TestFailure("ffprobe \(args.joined(separator: " ")) failed: \(r.stderr)")
@@ -123,15 +123,15 @@ func ffprobeJSON(_ args: [String]) throws -> [String: Any] {
     return obj
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
 }
 
 /// Runs the conformance kit's checkers (default: the playlist lint and the ffmpeg decode check)
 /// on a local playlist. Returns the kit's output lines; records an issue when a check fails.
 @discardableResult
-func conformanceCheck(_ playlist: String, kinds: String = "lint,ffmpeg", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+public func conformanceCheck(_ playlist: String, kinds: String = "lint,ffmpeg", sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
     guard let kit = TestEnv.conformanceKit, TestEnv.conformanceReady else {
         if TestEnv.conformanceRequired {
             Issue.record("conformance kit not set up (run ../shared/conformance/setup.sh --minimal)", sourceLocation: sourceLocation)

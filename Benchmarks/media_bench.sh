@@ -1,0 +1,259 @@
+#!/usr/bin/env bash
+# Media file server vs nginx (sendfile on), on loopback, in one run:
+#   (a) playlist (.m3u8) requests/s, (b) segment download throughput (MB/s, wrk rotating over
+#   the segments with a Lua script). Prints each figure, the ratio, and the server CPU time spent
+#   per request (user+sys of the server's processes / requests), which is steadier than
+#   throughput on a machine shared with other work.
+#
+# Usage: Benchmarks/media_bench.sh
+# Env:
+#   SERVER_CMD     command serving a media root, with {ROOT} and {PORT} placeholders, e.g.
+#                  'showrunner serve --media {ROOT} --port {PORT}'. Default: builds and runs
+#                  MediaBenchServer (release) from MEDIA_HELPER.
+#   SERVER_PREFIX  URL path under which SERVER_CMD serves the root (default /media)
+#   MEDIA_HELPER   scratch package with the MediaBenchServer product (default /work/helpers/media)
+#   MEDIA_ROOT     existing media root to use (must contain show/v720p/index.m3u8 + seg_*.ts);
+#                  default: generated once with ffmpeg and cached in $BENCH_CACHE
+#   FILE_MIDDLEWARE=1  also measure Hummingbird's FileMiddleware (MediaBenchServer with
+#                  MEDIA_FILE_MIDDLEWARE=1) as a reference (default 1 unless SERVER_CMD is set)
+#   DURATION (8s) ROUNDS (3: the median is reported) WRK_THREADS (2)
+#   PLAYLIST_CONNS (64) SEGMENT_CONNS (16) NGINX_WORKERS (auto)
+set -euo pipefail
+
+DURATION=${DURATION:-8s}
+ROUNDS=${ROUNDS:-3}
+WRK_THREADS=${WRK_THREADS:-2}
+PLAYLIST_CONNS=${PLAYLIST_CONNS:-64}
+SEGMENT_CONNS=${SEGMENT_CONNS:-16}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}
+SERVER_PREFIX=${SERVER_PREFIX:-/media}
+MEDIA_HELPER=${MEDIA_HELPER:-/work/helpers/media}
+BENCH_CACHE=${BENCH_CACHE:-/tmp/showrunner-media-bench}
+
+log() { printf '%s\n' "$*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------
+need_apt=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
+command -v ffmpeg >/dev/null 2>&1 || [ -n "${MEDIA_ROOT:-}" ] || need_apt+=(ffmpeg)
+command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    SUDO=""
+    [ "$(id -u)" = 0 ] || SUDO=sudo
+    log "installing: ${need_apt[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+WORK=$(mktemp -d /tmp/media_bench.XXXXXX)
+chmod 755 "$WORK"
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# --- media -------------------------------------------------------------------------------------
+if [ -n "${MEDIA_ROOT:-}" ]; then
+    ROOT=$(cd "$MEDIA_ROOT" && pwd)
+else
+    ROOT="$BENCH_CACHE/root"
+    if [ ! -f "$ROOT/show/v720p/.done" ]; then
+        log "generating a 60 s 720p HLS package (6 s segments, ~3 MB each) with ffmpeg..."
+        rm -rf "$ROOT"
+        mkdir -p "$ROOT/show/v720p"
+        (cd "$ROOT/show/v720p" && ffmpeg -hide_banner -loglevel error -y \
+            -f lavfi -i testsrc2=s=1280x720:r=30:d=60 -f lavfi -i sine=f=440:d=60 \
+            -c:v libx264 -preset ultrafast -b:v 4M -maxrate 4M -minrate 4M -bufsize 4M -x264-params nal-hrd=cbr \
+            -g 180 -keyint_min 180 -sc_threshold 0 -c:a aac -b:a 128k \
+            -f hls -hls_time 6 -hls_playlist_type vod -hls_segment_filename 'seg_%05d.ts' index.m3u8)
+        touch "$ROOT/show/v720p/.done"
+    fi
+fi
+chmod -R a+rX "$ROOT" 2>/dev/null || true
+PLAYLIST_REL=show/v720p/index.m3u8
+mapfile -t SEGMENTS < <(cd "$ROOT" && ls show/v720p/seg_*.ts)
+[ ${#SEGMENTS[@]} -gt 0 ] || { log "no segments in $ROOT/show/v720p"; exit 1; }
+SEG_BYTES=$(cd "$ROOT" && cat "${SEGMENTS[@]}" | wc -c)
+log "media root: $ROOT (${#SEGMENTS[@]} segments, $((SEG_BYTES / ${#SEGMENTS[@]} / 1024)) KiB average)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_ready() { # url
+    for _ in $(seq 1 200); do
+        if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "server at $1 did not come up"
+    return 1
+}
+
+# --- servers -----------------------------------------------------------------------------------
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes $NGINX_WORKERS;
+daemon off;
+master_process on;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        location $SERVER_PREFIX/ { alias $ROOT/; }
+    }
+}
+EOF
+"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx/out.log" 2>&1 &
+NGINX_PID=$!
+PIDS+=("$NGINX_PID")
+
+OURS_PORT=$(free_port)
+if [ -n "${SERVER_CMD:-}" ]; then
+    cmd=${SERVER_CMD//\{ROOT\}/$ROOT}
+    cmd=${cmd//\{PORT\}/$OURS_PORT}
+    OURS_NAME="SERVER_CMD"
+else
+    log "building MediaBenchServer (release) in $MEDIA_HELPER..."
+    swift build -c release --product MediaBenchServer --package-path "$MEDIA_HELPER" >"$WORK/build.log" 2>&1 ||
+        { cat "$WORK/build.log" >&2; exit 1; }
+    BIN=$(swift build -c release --product MediaBenchServer --package-path "$MEDIA_HELPER" --show-bin-path)/MediaBenchServer
+    cmd="$BIN $ROOT $OURS_PORT"
+    OURS_NAME="MediaFileServer"
+fi
+bash -c "exec $cmd" >"$WORK/server.log" 2>&1 &
+OURS_PID=$!
+PIDS+=("$OURS_PID")
+
+NAMES=(ours nginx)
+BASES=("http://127.0.0.1:$OURS_PORT$SERVER_PREFIX" "http://127.0.0.1:$NGINX_PORT$SERVER_PREFIX")
+SERVER_PIDS=("$OURS_PID" "$NGINX_PID")
+if [ -z "${SERVER_CMD:-}" ] && [ "${FILE_MIDDLEWARE:-1}" = 1 ]; then
+    FM_PORT=$(free_port)
+    MEDIA_FILE_MIDDLEWARE=1 "$BIN" "$ROOT" "$FM_PORT" >"$WORK/fm.log" 2>&1 &
+    FM_PID=$!
+    PIDS+=("$FM_PID")
+    NAMES+=(filemiddleware)
+    BASES+=("http://127.0.0.1:$FM_PORT$SERVER_PREFIX")
+    SERVER_PIDS+=("$FM_PID")
+fi
+for base in "${BASES[@]}"; do wait_ready "$base/$PLAYLIST_REL"; done
+
+# Same bytes from every server (a playlist and one segment).
+for base in "${BASES[@]}"; do
+    curl -fsS "$base/$PLAYLIST_REL" | cmp -s - "$ROOT/$PLAYLIST_REL" || { log "playlist differs at $base"; exit 1; }
+    curl -fsS "$base/${SEGMENTS[0]}" | cmp -s - "$ROOT/${SEGMENTS[0]}" || { log "segment differs at $base"; exit 1; }
+done
+
+# --- measuring ---------------------------------------------------------------------------------
+cat >"$WORK/segments.lua" <<EOF
+local paths = {}
+$(for s in "${SEGMENTS[@]}"; do echo "paths[#paths + 1] = \"$SERVER_PREFIX/$s\""; done)
+local n = 0
+request = function()
+    n = n % #paths + 1
+    return wrk.format("GET", paths[n])
+end
+EOF
+cat >"$WORK/report.lua" <<'EOF'
+done = function(summary, latency, requests)
+    local e = summary.errors
+    io.write(string.format("RESULT %d %d %d %d %d\n", summary.requests, summary.bytes, summary.duration,
+        e.connect + e.read + e.write + e.timeout, e.status))
+end
+EOF
+cat "$WORK/report.lua" >>"$WORK/segments.lua"
+
+# CPU ticks (user+sys) of a process and its children (nginx workers).
+cpu_ticks() {
+    local total=0 pid
+    for pid in "$1" $(pgrep -P "$1" || true); do
+        if [ -r "/proc/$pid/stat" ]; then
+            total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+        fi
+    done
+    echo "$total"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+# run_wrk PID CONNS URL [script] → "req/s MB/s cpu_us_per_req"
+run_wrk() {
+    local pid=$1 conns=$2 url=$3 script=${4:-$WORK/report.lua}
+    wrk -t"$WRK_THREADS" -c"$conns" -d2s -s "$script" "$url" >/dev/null 2>&1 || true # warm-up
+    local before after out
+    before=$(cpu_ticks "$pid")
+    out=$(wrk -t"$WRK_THREADS" -c"$conns" -d"$DURATION" -s "$script" "$url" 2>&1 | grep '^RESULT') ||
+        { log "wrk failed against $url"; echo "0 0 0"; return; }
+    after=$(cpu_ticks "$pid")
+    read -r _ reqs bytes dur_us sock_err status_err <<<"$out"
+    if [ "$sock_err" != 0 ] || [ "$status_err" != 0 ]; then
+        log "  warning: $url: $sock_err socket errors, $status_err non-2xx"
+    fi
+    python3 - "$reqs" "$bytes" "$dur_us" "$before" "$after" "$CLK_TCK" <<'PY'
+import sys
+reqs, nbytes, dur, before, after, tck = map(int, sys.argv[1:])
+secs = dur / 1e6
+cpu_us = (after - before) / tck * 1e6
+print(f"{reqs / secs:.1f} {nbytes / secs / 1e6:.1f} {cpu_us / max(reqs, 1):.1f}")
+PY
+}
+
+median() { python3 -c 'import sys,statistics; print(statistics.median(map(float, sys.argv[1:])))' "$@"; }
+
+declare -A R
+for round in $(seq 1 "$ROUNDS"); do
+    log "round $round/$ROUNDS"
+    for i in "${!NAMES[@]}"; do
+        who=${NAMES[$i]} pid=${SERVER_PIDS[$i]} base=${BASES[$i]}
+        read -r rps _ cpu <<<"$(run_wrk "$pid" "$PLAYLIST_CONNS" "$base/$PLAYLIST_REL")"
+        R[$who.pl.rps]+=" $rps"
+        R[$who.pl.cpu]+=" $cpu"
+        log "  $who playlist: $rps req/s, $cpu us CPU/req"
+        read -r rps mbs cpu <<<"$(run_wrk "$pid" "$SEGMENT_CONNS" "${base%"$SERVER_PREFIX"}" "$WORK/segments.lua")"
+        R[$who.seg.mbs]+=" $mbs"
+        R[$who.seg.cpu]+=" $cpu"
+        log "  $who segments: $mbs MB/s, $cpu us CPU/segment"
+    done
+done
+
+m() { if [ -n "${R[$1]:-}" ]; then median ${R[$1]}; else echo nan; fi; }
+python3 - "$OURS_NAME" "$(m ours.pl.rps)" "$(m nginx.pl.rps)" "$(m ours.pl.cpu)" "$(m nginx.pl.cpu)" \
+    "$(m ours.seg.mbs)" "$(m nginx.seg.mbs)" "$(m ours.seg.cpu)" "$(m nginx.seg.cpu)" \
+    "$(m filemiddleware.pl.rps)" "$(m filemiddleware.pl.cpu)" "$(m filemiddleware.seg.mbs)" "$(m filemiddleware.seg.cpu)" \
+    "$DURATION" "$ROUNDS" "$PLAYLIST_CONNS" "$SEGMENT_CONNS" "$WRK_THREADS" "$(nproc)" <<'PY'
+import math, sys
+name = sys.argv[1]
+pl_o, pl_n, plc_o, plc_n, sg_o, sg_n, sgc_o, sgc_n, pl_f, plc_f, sg_f, sgc_f = map(float, sys.argv[2:14])
+dur, rounds, pc, sc, th, cores = sys.argv[14:]
+fm = not math.isnan(pl_f)
+print(f"media_bench: wrk -t{th}, {dur} x {rounds} rounds (median), {cores} cores, loopback, nginx sendfile on")
+print(f"{'':28}{name:>16}{'nginx':>10}{'ratio':>7}" + (f"{'FileMiddleware':>16}{'ours/FM':>9}" if fm else ""))
+def row(label, o, n, f, fmt, inverse):
+    r = (n / o if inverse else o / n) if o and n else float("nan")
+    line = f"{label:28}{o:16{fmt}}{n:10{fmt}}{r:7.2f}"
+    if fm:
+        rf = (f / o if inverse else o / f) if o and f else float("nan")
+        line += f"{f:16{fmt}}{rf:9.2f}"
+    print(line)
+row(f"playlist req/s (-c{pc})", pl_o, pl_n, pl_f, ".0f", False)
+row("playlist CPU us/request", plc_o, plc_n, plc_f, ".1f", True)
+row(f"segment MB/s (-c{sc})", sg_o, sg_n, sg_f, ".0f", False)
+row("segment CPU us/segment", sgc_o, sgc_n, sgc_f, ".0f", True)
+print("(ratios: ours/other for throughput, other/ours for CPU per request; above 1 is better for us)")
+PY

@@ -1,0 +1,68 @@
+public import Hummingbird
+public import Logging
+import NIOCore
+public import Showrunner
+import Store
+
+/// How `showrunner serve` listens and where its media is.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port (reported through `onRunning`).
+    public var port: Int
+    /// The media root: package folders, served under `/media/`.
+    public var mediaRoot: String
+    /// How often the catalog snapshot checks the store for changes made elsewhere.
+    public var refreshInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoot: String = "Playlists",
+                refreshInterval: Duration = .milliseconds(250)) {
+        self.host = host
+        self.port = port
+        self.mediaRoot = mediaRoot
+        self.refreshInterval = refreshInterval
+    }
+}
+
+/// Assembles the HTTP server: player routes (channel titles, play, media files), the admin API,
+/// health and metrics, with JSON errors and request metrics on every route.
+///
+/// - Parameters:
+///   - onRunning: called with the bound port once the server listens.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    store: any CatalogStore,
+    clock: any WallClock,
+    logger: Logger,
+    onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let catalog = PlaybackCatalog(store: store)
+    try await catalog.refresh(force: true)
+    let service = CatalogService(store: store, clock: clock)
+    let library = MediaLibrary(root: configuration.mediaRoot)
+    let metrics = ServerMetrics.shared
+
+    let router = Router(context: ServerContext.self)
+    router.add(middleware: MetricsMiddleware())
+    // Web players on other origins may read everything, errors included (no cookies are used).
+    router.add(middleware: CORSMiddleware(
+        allowOrigin: .all, allowHeaders: [.authorization, .contentType, .range, .ifNoneMatch],
+        allowMethods: [.get, .head, .post, .put, .delete, .options],
+        exposedHeaders: ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"]))
+    router.add(middleware: APIErrorMiddleware())
+    OpsRoutes(catalog: catalog, metrics: metrics).register(on: router)
+    PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), clock: clock).register(on: router)
+    // Package files; segments inside a registered version folder never change (immutable).
+    router.addMediaRoutes(MediaFileServer(root: library.root, logger: logger), at: "/media") { relative in
+        let parts = relative.split(separator: "/", maxSplits: 2)
+        return parts.count == 3 && catalog.snapshot.versions[String(parts[0])]?[String(parts[1])] != nil
+    }
+    AdminRoutes(service: service, library: library, catalog: catalog, metrics: metrics).register(on: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Showrunner"),
+        onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    app.addServices(CatalogRefresher(catalog: catalog, interval: configuration.refreshInterval, logger: logger))
+    return app
+}

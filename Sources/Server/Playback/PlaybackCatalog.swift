@@ -1,0 +1,52 @@
+import Logging
+import MediaCore
+import ServiceLifecycle
+public import Showrunner
+import Synchronization
+
+/// What players see: the catalog snapshot held in memory and swapped whole when the store's
+/// revision moves (a publish from the CLI or the admin API, in any process), so play requests
+/// never touch the database and a republish switches new sessions atomically.
+public final class PlaybackCatalog: Sendable {
+    let store: any CatalogStore
+    private let current: Mutex<CatalogSnapshot>
+
+    public init(store: any CatalogStore) {
+        self.store = store
+        self.current = Mutex(CatalogSnapshot(revision: -1))
+    }
+
+    /// The snapshot in effect now.
+    public var snapshot: CatalogSnapshot { current.withLock { $0 } }
+
+    /// Reloads the snapshot if the store's revision moved (or `force`). Returns whether it did.
+    @discardableResult
+    public func refresh(force: Bool = false) async throws(ShowrunnerError) -> Bool {
+        let revision = try await store.revision()
+        if !force, revision == snapshot.revision { return false }
+        let fresh = try await store.snapshot()
+        current.withLock { s in
+            if fresh.revision >= s.revision || force { s = fresh }
+        }
+        return true
+    }
+}
+
+/// Keeps a `PlaybackCatalog` fresh: polls the store's revision (cheap) every `interval`, for as
+/// long as the server runs.
+struct CatalogRefresher: Service {
+    let catalog: PlaybackCatalog
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await catalog.refresh()
+            } catch {
+                logger.warning("catalog refresh failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

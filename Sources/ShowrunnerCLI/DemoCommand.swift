@@ -1,0 +1,120 @@
+import ArgumentParser
+import FoundationEssentials
+import Hummingbird
+import MediaCore
+import Packager
+import Server
+import Showrunner
+import Store
+
+/// `showrunner demo`: package the samples, seed a catalog, publish, serve, print what to open.
+/// Every step is idempotent: a second run on the same database and workdir reuses what exists.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Package the Media/ samples, seed channels and titles, publish them, and serve.",
+        discussion: "Creates channels tv and mobile, the series 'The Long Road' with two episodes, the branded film 'Morning Ritual' by Brew & Co., publishes them with open windows, then serves on --port and prints the URLs. Run it again any time: it reuses what exists.")
+
+    @Option(help: "Port to serve on (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
+    @Option(help: "The catalog database (default: <workdir>/showrunner.sqlite, or SHOWRUNNER_DB).") var db: String?
+    @Option(help: "Where the database and Playlists/ go.") var workdir: String = "."
+    @Option(help: "The samples folder.") var media: String = "Media"
+    @Flag(help: "Seed and exit without serving.") var noServe = false
+
+    func run() async throws {
+        let dbPath = db ?? ProcessInfo.processInfo.environment["SHOWRUNNER_DB"] ?? workdir + "/showrunner.sqlite"
+        let root = workdir + "/Playlists"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let store: SQLiteStore
+        do { store = try SQLiteStore(path: dbPath) } catch { throw CLIError(error.message) }
+        defer { store.close() }
+        let service = CatalogService(store: store, clock: SystemClock())
+        let library = MediaLibrary(root: root)
+        let actor = "demo"
+        do {
+            print("demo: database \(MediaLibrary.absolute(dbPath)), media root \(library.root)")
+            _ = try await service.addBrand(Brand(id: "brew-co", name: "Brew & Co.", category: "beverages", tier: .premium), actor: actor)
+            _ = try await service.addBrand(Brand(id: "volt-motors", name: "Volt Motors", category: "automotive", tier: .standard), actor: actor)
+            _ = try await service.addChannel(Channel(id: "tv", name: "Living-room TV", endpoint: .tv,
+                                                     screens: [ScreenProfile(width: 1920, height: 1080), ScreenProfile(width: 3840, height: 2160)]), actor: actor)
+            _ = try await service.addChannel(Channel(id: "mobile", name: "Mobile app", endpoint: .mobile,
+                                                     screens: [ScreenProfile(width: 1080, height: 2400), ScreenProfile(width: 1080, height: 1920)]), actor: actor)
+            _ = try await service.addSeries(Series(id: "long-road", name: "The Long Road"), actor: actor)
+            _ = try await service.addSeason(Season(series: "long-road", number: 1, name: "Season 1"), actor: actor)
+            _ = try await service.addEpisode(.init(id: "long-road-s01e01", name: "Departure", series: "long-road", season: 1, episode: 1), actor: actor)
+            _ = try await service.addEpisode(.init(id: "long-road-s01e02", name: "Crossroads", series: "long-road", season: 1, episode: 2), actor: actor)
+            _ = try await service.addFilm(.init(id: "morning-ritual", name: "Morning Ritual", brand: "brew-co"), actor: actor)
+
+            // Package each sample once (into Playlists/<sample>/), then give each title a version.
+            let cues = [MediaTime(seconds: 10), MediaTime(seconds: 20)]
+            let episode = try package(sample: "episode.mp4", root: root, cues: cues)
+            let film = try package(sample: "shortfilm-vertical.mp4", root: root, cues: [])
+            _ = try package(sample: "ad-15s.mp4", root: root, cues: [])
+            _ = try package(sample: "ad-10s.mp4", root: root, cues: [])
+            for (title, folder) in [("long-road-s01e01", episode), ("long-road-s01e02", episode), ("morning-ritual", film)] {
+                if try await store.versions(title: title).isEmpty {
+                    let v = try await library.register(package: folder, title: title, service: service, actor: actor)
+                    print("demo: \(title) \(v.id) registered (\(v.path))")
+                }
+                for channel in ["tv", "mobile"] {
+                    let r = try await service.publish(.init(title: title, channel: channel), actor: actor)
+                    if r.changed { print("demo: \(title) \(r.version ?? "") published on \(channel)") }
+                }
+            }
+            // A fresh editor token each run (a secret is shown only once); earlier demo tokens are revoked.
+            for t in try await store.tokens() where t.name.hasPrefix("demo-editor-") && t.revokedAt == nil {
+                try await service.revokeToken(name: t.name, actor: actor)
+            }
+            let name = "demo-editor-\(SystemClock().now().milliseconds)"
+            let token = try await service.createToken(name: name, role: .editor, secret: randomSecret(), actor: actor)
+            if noServe {
+                print("demo: seeded; editor token \(token)")
+                return
+            }
+            let logger = ServeCommand.logger()
+            let host = self.host
+            let app = try await buildApplication(
+                configuration: ServerConfiguration(host: host, port: port, mediaRoot: root),
+                store: store, clock: SystemClock(), logger: logger,
+                onRunning: { port in
+                    let base = "http://\(host):\(port)"
+                    print("""
+
+                        Showrunner demo is running at \(base)/
+
+                          What the TV channel shows:  \(base)/v1/channels/tv/titles
+                          Play an episode (TV):       \(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv
+                          Play the branded film:      \(base)/v1/play/mobile/morning-ritual/master.m3u8?device=demo-phone
+                          Health / metrics:           \(base)/healthz   \(base)/metrics
+                          Admin API (editor token):   curl -H 'Authorization: Bearer \(token)' \(base)/v1/admin/titles
+
+                          Try it:  ffplay '\(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv'
+                        Ctrl-C stops the server.
+                        """)
+                    Terminal.flush()
+                })
+            try await app.runService()
+        } catch let e as ShowrunnerError {
+            throw CLIError(e.message)
+        }
+    }
+
+    /// Packages `sample` into `<root>/<stem>/` unless a package is already there.
+    func package(sample: String, root: String, cues: [MediaTime]) throws -> String {
+        let stem = String(sample.split(separator: ".").first ?? Substring(sample))
+        let out = root + "/" + stem
+        if FileManager.default.fileExists(atPath: out + "/master.m3u8") { return out }
+        let input = media + "/" + sample
+        guard FileManager.default.fileExists(atPath: input) else {
+            throw CLIError("\(input): sample not found (run the demo from the repository root, or pass --media)")
+        }
+        do {
+            let report = try HLSPackager.package(PackageRequest(input: input, output: out, format: .ts, cues: cues))
+            print("demo: packaged \(input) -> \(out) (\(report.segmentCount) segments)")
+        } catch {
+            throw CLIError(error.description)
+        }
+        return out
+    }
+}
