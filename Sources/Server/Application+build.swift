@@ -39,10 +39,10 @@ public func buildApplication(
     try await catalog.refresh(force: true)
     let service = CatalogService(store: store, clock: clock)
     let library = MediaLibrary(root: configuration.mediaRoot)
-    let metrics = ServerMetrics.shared
+    let metrics = ServerMetrics()
 
     let router = Router(context: ServerContext.self)
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
     // Web players on other origins may read everything, errors included (no cookies are used).
     router.add(middleware: CORSMiddleware(
         allowOrigin: .all, allowHeaders: [.authorization, .contentType, .range, .ifNoneMatch],
@@ -54,7 +54,7 @@ public func buildApplication(
     // Package files; segments inside a registered version folder never change (immutable).
     router.addMediaRoutes(MediaFileServer(root: library.root, logger: logger), at: "/media") { relative in
         let parts = relative.split(separator: "/", maxSplits: 2)
-        return parts.count == 3 && catalog.snapshot.versions[String(parts[0])]?[String(parts[1])] != nil
+        return parts.count == 3 && catalog.snapshot.value.versions[String(parts[0])]?[String(parts[1])] != nil
     }
     AdminRoutes(service: service, library: library, catalog: catalog, metrics: metrics).register(on: router)
 

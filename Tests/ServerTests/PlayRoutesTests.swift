@@ -98,4 +98,25 @@ import Testing
         let base = old.variants[0].uri.split(separator: "/").dropLast().joined(separator: "/")
         #expect(try await HTTP.get(s.base + "/" + base + "/" + seg).status == 200)
     }
+
+    /// Traversal and injection attempts on the player and admin routes' ids (the media route's
+    /// own 30+ cases are in MediaTraversalTests): always 400 or 404, never a byte of a file.
+    @Test func idsCannotTraverseOrInject() async throws {
+        let s = try await TestServer.started()
+        defer { Task { await s.stop() } }
+        let attacks = [
+            "..", "%2e%2e", "%252e%252e", "..%2f..%2fetc%2fpasswd", "%2e%2e%2f%2e%2e%2fetc%2fpasswd", "..%5c..%5cwindows",
+            "%00", "ep1%00", "ep1%0d%0a%23EXT-X-ENDLIST", "%2fetc%2fpasswd", "..;", "ep1%2f..%2f..", "%c0%ae%c0%ae",
+            "EP1", "ep1%20", "%u002e%u002e", "....", ".%2e", "ep1%3f", "ep1%23x",
+        ]
+        for a in attacks {
+            for url in ["/v1/play/tv/\(a)/master.m3u8", "/v1/play/\(a)/ep1/master.m3u8", "/v1/channels/\(a)/titles"] {
+                let r = try await HTTP.get(s.base + url)
+                #expect(r.status == 400 || r.status == 404, "\(url) -> \(r.status)")
+                #expect(!r.text.contains("root:") && !r.text.contains("#EXTM3U"), "\(url) leaked content")
+            }
+            let r = try await HTTP.get(s.base + "/v1/admin/titles/\(a)", token: s.tokens[.viewer])
+            #expect(r.status == 400 || r.status == 404, "admin title \(a) -> \(r.status)")
+        }
+    }
 }

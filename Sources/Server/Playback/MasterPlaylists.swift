@@ -1,5 +1,6 @@
 import FoundationEssentials
 import MediaCore
+import NIOCore
 import Showrunner
 import Synchronization
 
@@ -13,7 +14,7 @@ final class MasterPlaylists: Sendable {
     let mediaRoot: String
     /// URL prefix under which the media root is served.
     let mediaPrefix: String
-    private let cache = Mutex<[String: [UInt8]]>([:])
+    private let cache = Mutex<[String: ByteBuffer]>([:])
     private static let maxEntries = 512
 
     init(mediaRoot: String, mediaPrefix: String = "/media/") {
@@ -21,8 +22,8 @@ final class MasterPlaylists: Sendable {
         self.mediaPrefix = mediaPrefix
     }
 
-    /// The rewritten master playlist of `version`, as bytes.
-    func master(for version: TitleVersion) throws(ShowrunnerError) -> [UInt8] {
+    /// The rewritten master playlist of `version` (a shared buffer: no copy per request).
+    func master(for version: TitleVersion) throws(ShowrunnerError) -> ByteBuffer {
         if let hit = cache.withLock({ $0[version.path] }) { return hit }
         let path = mediaRoot + "/" + version.path + "/master.m3u8"
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -35,7 +36,7 @@ final class MasterPlaylists: Sendable {
         } catch {
             throw ShowrunnerError(.media, "the master playlist of '\(version.title)' \(version.id) does not parse: \(error)")
         }
-        let bytes = Array(Self.pin(playlist, prefix: mediaPrefix + version.path + "/").text.utf8)
+        let bytes = ByteBuffer(string: Self.pin(playlist, prefix: mediaPrefix + version.path + "/").text)
         cache.withLock { c in
             if c.count >= Self.maxEntries { c.removeAll() }
             c[version.path] = bytes

@@ -40,7 +40,7 @@ struct PlayRoutes {
     /// `GET /v1/channels/{channel}/titles`: what the channel may show now.
     func titles(_ context: ServerContext) throws -> Response {
         let channel = try context.parameters.require("channel")
-        let snap = catalog.snapshot
+        let snap = catalog.snapshot.value
         guard snap.channels[channel] != nil else { throw ShowrunnerError.notFound("channel", channel) }
         let now = clock.now()
         var out: [ChannelTitle] = []
@@ -69,19 +69,17 @@ struct PlayRoutes {
             }
             region = text
         }
-        let snap = catalog.snapshot
+        let snap = catalog.snapshot.value
         guard snap.channels[channel] != nil else { throw ShowrunnerError.notFound("channel", channel) }
         guard snap.titles[title] != nil else { throw ShowrunnerError.notFound("title", title) }
         let decision = snap.availability(title: title, channel: channel, now: clock.now(), region: region)
         guard case .playable(let version) = decision else {
             throw ShowrunnerError(.unavailable, decision.reason(title: title, channel: channel))
         }
-        let bytes = try masters.master(for: version)
         return Response(
             status: .ok,
-            headers: [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "private, max-age=5",
-                      .accessControlAllowOrigin: "*"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            headers: [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "private, max-age=5"],
+            body: .init(byteBuffer: try masters.master(for: version)))
     }
 
     /// Opaque client tokens (device ids, session ids): 1-128 of `A-Z a-z 0-9 . _ : -`. Anything

@@ -9,24 +9,31 @@ import Synchronization
 /// never touch the database and a republish switches new sessions atomically.
 public final class PlaybackCatalog: Sendable {
     let store: any CatalogStore
-    private let current: Mutex<CatalogSnapshot>
+    /// Held by reference: a request takes one retain, not a copy of every dictionary.
+    private let current: Mutex<Box>
+
+    /// An immutable snapshot, shared.
+    public final class Box: Sendable {
+        public let value: CatalogSnapshot
+        init(_ value: CatalogSnapshot) { self.value = value }
+    }
 
     public init(store: any CatalogStore) {
         self.store = store
-        self.current = Mutex(CatalogSnapshot(revision: -1))
+        self.current = Mutex(Box(CatalogSnapshot(revision: -1)))
     }
 
-    /// The snapshot in effect now.
-    public var snapshot: CatalogSnapshot { current.withLock { $0 } }
+    /// The snapshot in effect now (read it through `.value`).
+    public var snapshot: Box { current.withLock { $0 } }
 
     /// Reloads the snapshot if the store's revision moved (or `force`). Returns whether it did.
     @discardableResult
     public func refresh(force: Bool = false) async throws(ShowrunnerError) -> Bool {
         let revision = try await store.revision()
-        if !force, revision == snapshot.revision { return false }
+        if !force, revision == snapshot.value.revision { return false }
         let fresh = try await store.snapshot()
         current.withLock { s in
-            if fresh.revision >= s.revision || force { s = fresh }
+            if fresh.revision >= s.value.revision || force { s = Box(fresh) }
         }
         return true
     }

@@ -1,23 +1,16 @@
 #!/usr/bin/env bash
-# Media file server vs nginx (sendfile on), on loopback, in one run:
-#   (a) playlist (.m3u8) requests/s, (b) segment download throughput (MB/s, wrk rotating over
-#   the segments with a Lua script). Prints each figure, the ratio, and the server CPU time spent
-#   per request (user+sys of the server's processes / requests), which is steadier than
-#   throughput on a machine shared with other work.
+# `showrunner serve` vs nginx (sendfile on), on loopback, in one run (issue: catalog + server):
+#   (a) the published title's master playlist: GET /v1/play/tv/bench/master.m3u8 from Showrunner
+#       (rights check, version pinning, from memory) vs nginx serving the same master.m3u8 file;
+#   (b) segment download throughput (MB/s) of the same .ts segments, /media/... on both (wrk
+#       rotating over the segments with a Lua script).
+# Prints each figure, the ratio (goals: >= 0.5 for (a), >= 0.7 for (b)) and the server CPU time
+# per request (user+sys of the server's processes / requests), steadier than throughput on a
+# machine shared with other work.
 #
-# Usage: Benchmarks/media_bench.sh
-# Env:
-#   SERVER_CMD     command serving a media root, with {ROOT} and {PORT} placeholders, e.g.
-#                  'showrunner serve --media {ROOT} --port {PORT}'. Default: builds and runs
-#                  MediaBenchServer (release) from MEDIA_HELPER.
-#   SERVER_PREFIX  URL path under which SERVER_CMD serves the root (default /media)
-#   MEDIA_HELPER   scratch package with the MediaBenchServer product (default /work/helpers/media)
-#   MEDIA_ROOT     existing media root to use (must contain show/v720p/index.m3u8 + seg_*.ts);
-#                  default: generated once with ffmpeg and cached in $BENCH_CACHE
-#   FILE_MIDDLEWARE=1  also measure Hummingbird's FileMiddleware (MediaBenchServer with
-#                  MEDIA_FILE_MIDDLEWARE=1) as a reference (default 1 unless SERVER_CMD is set)
-#   DURATION (8s) ROUNDS (3: the median is reported) WRK_THREADS (2)
-#   PLAYLIST_CONNS (64) SEGMENT_CONNS (16) NGINX_WORKERS (auto)
+# Usage: Benchmarks/serve_bench.sh         (installs nginx and wrk with apt-get if missing)
+# Env: DURATION (8s) ROUNDS (3, median reported) WRK_THREADS (2) PLAYLIST_CONNS (64)
+#      SEGMENT_CONNS (16) NGINX_WORKERS (auto) BENCH_CACHE (/tmp/showrunner-serve-bench)
 set -euo pipefail
 
 DURATION=${DURATION:-8s}
@@ -26,9 +19,9 @@ WRK_THREADS=${WRK_THREADS:-2}
 PLAYLIST_CONNS=${PLAYLIST_CONNS:-64}
 SEGMENT_CONNS=${SEGMENT_CONNS:-16}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}
-SERVER_PREFIX=${SERVER_PREFIX:-/media}
-MEDIA_HELPER=${MEDIA_HELPER:-/work/helpers/media}
-BENCH_CACHE=${BENCH_CACHE:-/tmp/showrunner-media-bench}
+SERVER_PREFIX=/media
+BENCH_CACHE=${BENCH_CACHE:-/tmp/showrunner-serve-bench}
+REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -36,7 +29,7 @@ log() { printf '%s\n' "$*" >&2; }
 need_apt=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
 command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
-command -v ffmpeg >/dev/null 2>&1 || [ -n "${MEDIA_ROOT:-}" ] || need_apt+=(ffmpeg)
+command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 if [ ${#need_apt[@]} -gt 0 ]; then
     SUDO=""
@@ -57,27 +50,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- media -------------------------------------------------------------------------------------
-if [ -n "${MEDIA_ROOT:-}" ]; then
-    ROOT=$(cd "$MEDIA_ROOT" && pwd)
-else
-    ROOT="$BENCH_CACHE/root"
-    if [ ! -f "$ROOT/show/v720p/.done" ]; then
-        log "generating a 60 s 720p HLS package (6 s segments, ~3 MB each) with ffmpeg..."
-        rm -rf "$ROOT"
-        mkdir -p "$ROOT/show/v720p"
-        (cd "$ROOT/show/v720p" && ffmpeg -hide_banner -loglevel error -y \
-            -f lavfi -i testsrc2=s=1280x720:r=30:d=60 -f lavfi -i sine=f=440:d=60 \
-            -c:v libx264 -preset ultrafast -b:v 4M -maxrate 4M -minrate 4M -bufsize 4M -x264-params nal-hrd=cbr \
-            -g 180 -keyint_min 180 -sc_threshold 0 -c:a aac -b:a 128k \
-            -f hls -hls_time 6 -hls_playlist_type vod -hls_segment_filename 'seg_%05d.ts' index.m3u8)
-        touch "$ROOT/show/v720p/.done"
-    fi
+# --- a published title ------------------------------------------------------------------------
+log "building showrunner (release)..."
+swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
+CLIP="$BENCH_CACHE/clip-60s-720p.mp4"
+if [ ! -f "$CLIP" ]; then
+    log "generating a 60 s 720p clip (~4 Mb/s, 6 s GOPs) with ffmpeg..."
+    mkdir -p "$BENCH_CACHE"
+    ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=s=1280x720:r=30:d=60 -f lavfi -i sine=f=440:d=60 \
+        -c:v libx264 -preset ultrafast -b:v 4M -maxrate 4M -minrate 4M -bufsize 4M -x264-params nal-hrd=cbr \
+        -g 180 -keyint_min 180 -sc_threshold 0 -c:a aac -b:a 128k "$CLIP.tmp.mp4"
+    mv "$CLIP.tmp.mp4" "$CLIP"
 fi
-chmod -R a+rX "$ROOT" 2>/dev/null || true
-PLAYLIST_REL=show/v720p/index.m3u8
-mapfile -t SEGMENTS < <(cd "$ROOT" && ls show/v720p/seg_*.ts)
-[ ${#SEGMENTS[@]} -gt 0 ] || { log "no segments in $ROOT/show/v720p"; exit 1; }
+DB="$WORK/catalog.sqlite"
+ROOT="$WORK/media"
+mkdir -p "$ROOT"
+"$SR" channel add tv --name TV --endpoint tv --db "$DB" >/dev/null
+"$SR" film add bench --name Bench --db "$DB" >/dev/null
+"$SR" package "$CLIP" --title bench --db "$DB" --media-root "$ROOT" >/dev/null
+"$SR" publish bench --channel tv --db "$DB" >/dev/null
+chmod -R a+rX "$WORK" 2>/dev/null || true
+REND=$(cd "$ROOT/bench/v1" && ls -d v*p | head -1)
+mapfile -t SEGMENTS < <(cd "$ROOT" && ls bench/v1/$REND/seg_*.ts)
+[ ${#SEGMENTS[@]} -gt 0 ] || { log "no segments in $ROOT/bench/v1/$REND"; exit 1; }
 SEG_BYTES=$(cd "$ROOT" && cat "${SEGMENTS[@]}" | wc -c)
 log "media root: $ROOT (${#SEGMENTS[@]} segments, $((SEG_BYTES / ${#SEGMENTS[@]} / 1024)) KiB average)"
 
@@ -125,42 +121,23 @@ NGINX_PID=$!
 PIDS+=("$NGINX_PID")
 
 OURS_PORT=$(free_port)
-if [ -n "${SERVER_CMD:-}" ]; then
-    cmd=${SERVER_CMD//\{ROOT\}/$ROOT}
-    cmd=${cmd//\{PORT\}/$OURS_PORT}
-    OURS_NAME="SERVER_CMD"
-else
-    log "building MediaBenchServer (release) in $MEDIA_HELPER..."
-    swift build -c release --product MediaBenchServer --package-path "$MEDIA_HELPER" >"$WORK/build.log" 2>&1 ||
-        { cat "$WORK/build.log" >&2; exit 1; }
-    BIN=$(swift build -c release --product MediaBenchServer --package-path "$MEDIA_HELPER" --show-bin-path)/MediaBenchServer
-    cmd="$BIN $ROOT $OURS_PORT"
-    OURS_NAME="MediaFileServer"
-fi
-bash -c "exec $cmd" >"$WORK/server.log" 2>&1 &
+"$SR" serve --db "$DB" --media-root "$ROOT" --port "$OURS_PORT" >"$WORK/server.log" 2>&1 &
 OURS_PID=$!
 PIDS+=("$OURS_PID")
+OURS_NAME="showrunner serve"
 
 NAMES=(ours nginx)
-BASES=("http://127.0.0.1:$OURS_PORT$SERVER_PREFIX" "http://127.0.0.1:$NGINX_PORT$SERVER_PREFIX")
+BASES=("http://127.0.0.1:$OURS_PORT" "http://127.0.0.1:$NGINX_PORT")
 SERVER_PIDS=("$OURS_PID" "$NGINX_PID")
-if [ -z "${SERVER_CMD:-}" ] && [ "${FILE_MIDDLEWARE:-1}" = 1 ]; then
-    FM_PORT=$(free_port)
-    MEDIA_FILE_MIDDLEWARE=1 "$BIN" "$ROOT" "$FM_PORT" >"$WORK/fm.log" 2>&1 &
-    FM_PID=$!
-    PIDS+=("$FM_PID")
-    NAMES+=(filemiddleware)
-    BASES+=("http://127.0.0.1:$FM_PORT$SERVER_PREFIX")
-    SERVER_PIDS+=("$FM_PID")
-fi
-for base in "${BASES[@]}"; do wait_ready "$base/$PLAYLIST_REL"; done
+# The master playlist: Showrunner's play route vs nginx's copy of the same (published) file.
+PLAYLIST_PATHS=("/v1/play/tv/bench/master.m3u8?device=bench" "$SERVER_PREFIX/bench/v1/master.m3u8")
+for i in "${!BASES[@]}"; do wait_ready "${BASES[$i]}${PLAYLIST_PATHS[$i]}"; done
 
-# Same bytes from every server (a playlist and one segment).
+# Same segment bytes from both, and a master that points at the same version.
+curl -fsS "${BASES[0]}${PLAYLIST_PATHS[0]}" | grep -q "^/media/bench/v1/$REND/index.m3u8" || { log "unexpected master from showrunner"; exit 1; }
 for base in "${BASES[@]}"; do
-    curl -fsS "$base/$PLAYLIST_REL" | cmp -s - "$ROOT/$PLAYLIST_REL" || { log "playlist differs at $base"; exit 1; }
-    curl -fsS "$base/${SEGMENTS[0]}" | cmp -s - "$ROOT/${SEGMENTS[0]}" || { log "segment differs at $base"; exit 1; }
+    curl -fsS "$base$SERVER_PREFIX/${SEGMENTS[0]}" | cmp -s - "$ROOT/${SEGMENTS[0]}" || { log "segment differs at $base"; exit 1; }
 done
-
 # --- measuring ---------------------------------------------------------------------------------
 cat >"$WORK/segments.lua" <<EOF
 local paths = {}
@@ -221,11 +198,11 @@ for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     for i in "${!NAMES[@]}"; do
         who=${NAMES[$i]} pid=${SERVER_PIDS[$i]} base=${BASES[$i]}
-        read -r rps _ cpu <<<"$(run_wrk "$pid" "$PLAYLIST_CONNS" "$base/$PLAYLIST_REL")"
+        read -r rps _ cpu <<<"$(run_wrk "$pid" "$PLAYLIST_CONNS" "$base${PLAYLIST_PATHS[$i]}")"
         R[$who.pl.rps]+=" $rps"
         R[$who.pl.cpu]+=" $cpu"
         log "  $who playlist: $rps req/s, $cpu us CPU/req"
-        read -r rps mbs cpu <<<"$(run_wrk "$pid" "$SEGMENT_CONNS" "${base%"$SERVER_PREFIX"}" "$WORK/segments.lua")"
+        read -r rps mbs cpu <<<"$(run_wrk "$pid" "$SEGMENT_CONNS" "$base" "$WORK/segments.lua")"
         R[$who.seg.mbs]+=" $mbs"
         R[$who.seg.cpu]+=" $cpu"
         log "  $who segments: $mbs MB/s, $cpu us CPU/segment"
@@ -235,25 +212,19 @@ done
 m() { if [ -n "${R[$1]:-}" ]; then median ${R[$1]}; else echo nan; fi; }
 python3 - "$OURS_NAME" "$(m ours.pl.rps)" "$(m nginx.pl.rps)" "$(m ours.pl.cpu)" "$(m nginx.pl.cpu)" \
     "$(m ours.seg.mbs)" "$(m nginx.seg.mbs)" "$(m ours.seg.cpu)" "$(m nginx.seg.cpu)" \
-    "$(m filemiddleware.pl.rps)" "$(m filemiddleware.pl.cpu)" "$(m filemiddleware.seg.mbs)" "$(m filemiddleware.seg.cpu)" \
     "$DURATION" "$ROUNDS" "$PLAYLIST_CONNS" "$SEGMENT_CONNS" "$WRK_THREADS" "$(nproc)" <<'PY'
-import math, sys
+import sys
 name = sys.argv[1]
-pl_o, pl_n, plc_o, plc_n, sg_o, sg_n, sgc_o, sgc_n, pl_f, plc_f, sg_f, sgc_f = map(float, sys.argv[2:14])
-dur, rounds, pc, sc, th, cores = sys.argv[14:]
-fm = not math.isnan(pl_f)
-print(f"media_bench: wrk -t{th}, {dur} x {rounds} rounds (median), {cores} cores, loopback, nginx sendfile on")
-print(f"{'':28}{name:>16}{'nginx':>10}{'ratio':>7}" + (f"{'FileMiddleware':>16}{'ours/FM':>9}" if fm else ""))
-def row(label, o, n, f, fmt, inverse):
+pl_o, pl_n, plc_o, plc_n, sg_o, sg_n, sgc_o, sgc_n = map(float, sys.argv[2:10])
+dur, rounds, pc, sc, th, cores = sys.argv[10:]
+print(f"serve_bench: wrk -t{th}, {dur} x {rounds} rounds (median), {cores} cores, loopback, nginx sendfile on")
+print(f"{'':34}{name:>18}{'nginx':>10}{'ratio':>7}")
+def row(label, o, n, fmt, inverse):
     r = (n / o if inverse else o / n) if o and n else float("nan")
-    line = f"{label:28}{o:16{fmt}}{n:10{fmt}}{r:7.2f}"
-    if fm:
-        rf = (f / o if inverse else o / f) if o and f else float("nan")
-        line += f"{f:16{fmt}}{rf:9.2f}"
-    print(line)
-row(f"playlist req/s (-c{pc})", pl_o, pl_n, pl_f, ".0f", False)
-row("playlist CPU us/request", plc_o, plc_n, plc_f, ".1f", True)
-row(f"segment MB/s (-c{sc})", sg_o, sg_n, sg_f, ".0f", False)
-row("segment CPU us/segment", sgc_o, sgc_n, sgc_f, ".0f", True)
-print("(ratios: ours/other for throughput, other/ours for CPU per request; above 1 is better for us)")
+    print(f"{label:34}{o:18{fmt}}{n:10{fmt}}{r:7.2f}")
+row(f"master playlist req/s (-c{pc})", pl_o, pl_n, ".0f", False)
+row("master playlist CPU us/request", plc_o, plc_n, ".1f", True)
+row(f"segment MB/s (-c{sc})", sg_o, sg_n, ".0f", False)
+row("segment CPU us/segment", sgc_o, sgc_n, ".0f", True)
+print("(ratios: ours/nginx for throughput, nginx/ours for CPU per request; goals: master >= 0.5, segments >= 0.7)")
 PY
