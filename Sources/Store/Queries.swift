@@ -167,7 +167,8 @@ enum Queries {
                      regions: try row.json([String].self, "regions", table: "rights_window"))
     }
 
-    static func windows(_ db: Database, title: String?, channel: String?) throws -> [RightsWindow] {
+    /// `WHERE title = ? AND channel = ?` for whichever of the two are given.
+    static func pairFilter(title: String?, channel: String?) -> (clause: String, arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         if let title {
@@ -178,9 +179,13 @@ enum Queries {
             conditions.append("channel = ?")
             arguments += [channel]
         }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM rights_window \(whereClause) ORDER BY title, channel, from_at, id",
-                                arguments: arguments).map(window)
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+
+    static func windows(_ db: Database, title: String?, channel: String?) throws -> [RightsWindow] {
+        let f = pairFilter(title: title, channel: channel)
+        return try Row.fetchAll(db, sql: "SELECT * FROM rights_window \(f.clause) ORDER BY title, channel, from_at, id",
+                                arguments: f.arguments).map(window)
     }
 
     static func window(_ db: Database, id: Int64) throws -> RightsWindow? {
@@ -193,18 +198,8 @@ enum Queries {
     }
 
     static func publications(_ db: Database, title: String?, channel: String?) throws -> [Publication] {
-        var conditions: [String] = []
-        var arguments: StatementArguments = []
-        if let title {
-            conditions.append("title = ?")
-            arguments += [title]
-        }
-        if let channel {
-            conditions.append("channel = ?")
-            arguments += [channel]
-        }
-        let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        return try Row.fetchAll(db, sql: "SELECT * FROM publication \(whereClause) ORDER BY id", arguments: arguments).map(publication)
+        let f = pairFilter(title: title, channel: channel)
+        return try Row.fetchAll(db, sql: "SELECT * FROM publication \(f.clause) ORDER BY id", arguments: f.arguments).map(publication)
     }
 
     /// The latest publication of every title × channel pair.
