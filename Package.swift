@@ -29,7 +29,7 @@ let package = Package(
         .systemLibrary(
             name: "CShowrunnerAV",
             pkgConfig: "libavformat",
-            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev"])]
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
         ),
         // Pure model: time, HLS playlists, codec strings. No C, no I/O.
         .target(name: "MediaCore", swiftSettings: swiftSettings),

@@ -16,6 +16,9 @@
 #include <libavutil/imgutils.h>
 #include <libavutil/channel_layout.h>
 #include <libswscale/swscale.h>
+#include <libswresample/swresample.h>
+#include <libavutil/audio_fifo.h>
+#include <libavutil/pixdesc.h>
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -30,6 +33,8 @@ static inline int sr_averror_eagain(void) { return AVERROR(EAGAIN); }
 static inline int64_t sr_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline AVRational sr_time_base_q(void) { return (AVRational){1, AV_TIME_BASE}; }
 static inline int sr_pkt_flag_key(void) { return AV_PKT_FLAG_KEY; }
+static inline int sr_codec_flag_global_header(void) { return AV_CODEC_FLAG_GLOBAL_HEADER; }
+static inline int sr_avfmt_globalheader(void) { return AVFMT_GLOBALHEADER; }
 static inline int sr_pkt_flag_discard(void) { return AV_PKT_FLAG_DISCARD; }
 static inline int sr_pkt_flag_corrupt(void) { return AV_PKT_FLAG_CORRUPT; }
 static inline int sr_avseek_size(void) { return AVSEEK_SIZE; }
