@@ -68,29 +68,7 @@ struct RemuxJob {
             warnings.append("HEVC in MPEG-TS segments does not play on Apple devices or in hls.js; use --format fmp4 for HEVC")
         }
         let plans = Self.plan(selection, format: request.format)
-
-        // Directories per rendition.
-        for p in plans {
-            let dir = workDir + "/" + p.id
-            if mkdir(dir, 0o755) != 0 {
-                throw PackageError(.outputNotWritable, dir, String(cString: strerror(errno)))
-            }
-        }
-
         let selected = (selection.video.map { [$0] } ?? []) + selection.audio
-        let timelineStart = Self.timelineStart(input, selected)
-        let container: RenditionWriter.Container = request.format == .ts ? .ts : .fmp4
-        var writers: [RenditionWriter] = []
-        for p in plans {
-            do {
-                writers.append(try RenditionWriter(
-                    container: container, directory: workDir + "/" + p.id, input: input,
-                    streams: p.streams.map(\.index), timelineStart: timelineStart))
-            } catch {
-                throw PackageError(.ffmpeg, request.input, "cannot set up the \(p.id) rendition: \(error)")
-            }
-        }
-
         let driver = selection.video ?? selection.audio[0]
         let tolerance = driver.halfFrame ?? MediaTime(value: 1, timescale: 1000)
         // Where the program starts showing: an MP4 edit list can start inside the first GOP. fMP4
@@ -99,61 +77,25 @@ struct RemuxJob {
         let driverStart = Self.startTime(input, driver)
         let cutter = SegmentCutter(target: request.segmentDuration, cues: request.cues, tolerance: tolerance,
                                    presentationStart: request.format == .fmp4 ? driverStart : nil)
-        var planner = SegmentPlanner(
-            outputs: plans.map { $0.streams.map(\.index) }, driver: driver.index, cutter: cutter)
+        let output = try SegmentedOutput(
+            container: request.format == .ts ? .ts : .fmp4, workDir: workDir,
+            renditions: plans.map { p in (p.id, p.streams.map { StreamSource.input(input, $0.index) }) },
+            driver: driver.index, cutter: cutter, timelineStart: Self.timelineStart(input, selected), subject: request.input)
 
-        // Per input stream: time base and last DTS (monotonicity), and the writer it feeds.
+        // Per input stream: whether it is packaged, whether video, and its last DTS (monotonicity).
         let streamCount = input.streamCount
-        var timeBase = [AVRational](repeating: AVRational(num: 1, den: 1), count: streamCount)
         var wanted = [Bool](repeating: false, count: streamCount)
         var isVideo = [Bool](repeating: false, count: streamCount)
         for s in selected {
-            timeBase[s.index] = s.timeBase
             wanted[s.index] = true
             isVideo[s.index] = s.kind == .video
         }
         var lastDTS = [Int64](repeating: Int64.min, count: streamCount)
         var packetCount = [Int](repeating: 0, count: streamCount)
-        var droppedLeading = 0
-
-        let pool = PacketPool()
-        var actions: [SegmentPlanner.Action] = []
-        actions.reserveCapacity(64)
+        let pool = output.pool
         let nopts = sr_nopts_value()
         let total = input.duration
         var lastProgress: Int64 = 0
-        var origin: MediaTime? = nil
-
-        func perform(_ actions: [SegmentPlanner.Action]) throws(PackageError) {
-            for action in actions {
-                switch action {
-                case .begin(let o, let segment):
-                    do { try writers[o].begin(segment: segment) } catch {
-                        throw PackageError(.outputNotWritable, writers[o].directory, "\(error)")
-                    }
-                case .write(let o, _, let stream, let slot):
-                    let pkt = pool[slot]
-                    let tb = timeBase[stream]
-                    let pts = MediaTime(value: pkt.pointee.pts, timescale: tb.den) * Int64(tb.num)
-                    let end = MediaTime(value: pkt.pointee.pts + max(0, pkt.pointee.duration), timescale: tb.den) * Int64(tb.num)
-                    let key = pkt.pointee.flags & AV_PKT_FLAG_KEY != 0
-                    do {
-                        try writers[o].write(pkt, stream: stream, pts: pts, end: end, isKeyframe: key)
-                    } catch {
-                        pool.give(slot)
-                        throw Self.writeError(error, writers[o].directory, request.input)
-                    }
-                    pool.give(slot)
-                case .end(let o, _):
-                    do { try writers[o].end() } catch {
-                        throw Self.writeError(error, writers[o].directory, request.input)
-                    }
-                case .drop(_, let slot, _):
-                    droppedLeading += 1
-                    pool.give(slot)
-                }
-            }
-        }
 
         while true {
             if let cancel, cancel.isCancelled {
@@ -181,27 +123,20 @@ struct RemuxJob {
                     "stream #\(s) packet \(packetCount[s]) has no timestamp\(Self.at(pkt.pointee.pos))")
             }
             if pkt.pointee.dts <= lastDTS[s] {
-                let tb = timeBase[s]
-                let now = MediaTime(value: pkt.pointee.dts, timescale: tb.den) * Int64(tb.num)
-                let before = MediaTime(value: lastDTS[s], timescale: tb.den) * Int64(tb.num)
+                let now = output.time(pkt.pointee.dts, stream: s)
+                let before = output.time(lastDTS[s], stream: s)
                 pool.give(slot)
                 throw PackageError(.badTimestamps, request.input,
                     "non-monotonic timestamps in stream #\(s): packet \(packetCount[s]) has DTS \(now.decimalString(fractionDigits: 3)) s, not after the previous packet's \(before.decimalString(fractionDigits: 3)) s\(Self.at(pkt.pointee.pos))")
             }
             lastDTS[s] = pkt.pointee.dts
             packetCount[s] += 1
-            let tb = timeBase[s]
-            let pts = MediaTime(value: pkt.pointee.pts, timescale: tb.den) * Int64(tb.num)
-            let dts = MediaTime(value: pkt.pointee.dts, timescale: tb.den) * Int64(tb.num)
             let key = isVideo[s] ? pkt.pointee.flags & AV_PKT_FLAG_KEY != 0 : true
+            let pts = output.time(pkt.pointee.pts, stream: s)
+            try output.push(slot: slot, stream: s, isKeyframe: key)
 
-            actions.removeAll(keepingCapacity: true)
-            planner.push(stream: s, pts: pts, dts: dts, isKeyframe: key, payload: slot, into: &actions)
-            try perform(actions)
-
-            if origin == nil { origin = planner.cutter.origin }
-            if let progress, s == driver.index, packetCount[s] & 63 == 0 {
-                let done = pts - (origin ?? pts)
+            if let progress, s == driver.index, packetCount[s] & 63 == 0, let origin = output.planner.cutter.origin {
+                let done = pts - origin
                 let ms = done.milliseconds
                 if ms - lastProgress >= 200 {
                     lastProgress = ms
@@ -209,19 +144,14 @@ struct RemuxJob {
                 }
             }
         }
-        actions.removeAll(keepingCapacity: true)
-        planner.finish(into: &actions)
-        try perform(actions)
-        for w in writers {
-            do { try w.finish() } catch { throw Self.writeError(error, w.directory, request.input) }
-        }
-        if request.format == .ts, driver.kind == .video, let driverStart, let first = planner.cutTimes.first, driverStart - first > tolerance {
+        try output.finish()
+        if request.format == .ts, driver.kind == .video, let driverStart, let first = output.planner.cutTimes.first, driverStart - first > tolerance {
             warnings.append("the input's edit list starts \((driverStart - first).decimalString(fractionDigits: 3)) s after the first keyframe; TS cannot skip frames, so players show those \((driverStart - first).decimalString(fractionDigits: 3)) s too (fMP4 keeps the edit list)")
         }
-        if droppedLeading > 0 {
-            warnings.append("\(droppedLeading) packets before the first keyframe were dropped (undecodable)")
+        if output.droppedLeading > 0 {
+            warnings.append("\(output.droppedLeading) packets before the first keyframe were dropped (undecodable)")
         }
-        guard let start = planner.cutter.origin else {
+        guard let start = output.planner.cutter.origin else {
             throw PackageError(.corruptInput, request.input,
                 selection.video != nil ? "no keyframe in the video stream" : "no audio packets")
         }
@@ -232,8 +162,8 @@ struct RemuxJob {
             warnings.append("ffmpeg: \(w)")
         }
         return RemuxResult(
-            plans: plans, segments: writers.map(\.segments), initFiles: writers.map(\.initFileName),
-            cuts: planner.cutTimes, origin: start, cueResults: planner.cutter.cueResults, warnings: warnings)
+            plans: plans, segments: output.segments, initFiles: output.initFiles,
+            cuts: output.planner.cutTimes, origin: start, cueResults: output.planner.cutter.cueResults, warnings: warnings)
     }
 
     /// The renditions: TS muxes the default audio with the video and puts other languages in
@@ -302,10 +232,4 @@ struct RemuxJob {
         return PackageError(.inputUnreadable, input.path, detail.isEmpty ? avErrorString(code) : "\(avErrorString(code)) (\(detail))")
     }
 
-    static func writeError(_ error: AVCallError, _ dir: String, _ input: String) -> PackageError {
-        if error.code == sr_averror(ENOSPC) || error.code == sr_averror(EACCES) || error.code == sr_averror(EROFS) || error.code == sr_averror(EIO) {
-            return PackageError(.outputNotWritable, dir, error.description)
-        }
-        return PackageError(.ffmpeg, input, "muxing failed: \(error)")
-    }
 }

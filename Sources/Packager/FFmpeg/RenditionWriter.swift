@@ -28,7 +28,26 @@ struct SegmentRecord: Sendable {
     var keyframes: [KeyframeRecord]
 }
 
-/// Writes one rendition (one output folder) from a set of input streams: one muxer for the
+/// A stream a rendition carries: the codec parameters and time base of its packets (an input
+/// stream when remuxing, an encoder when transcoding), its metadata and disposition. `id` is
+/// the stream number packets are pushed with.
+struct StreamSource {
+    var id: Int
+    var codecpar: UnsafePointer<AVCodecParameters>
+    var timeBase: AVRational
+    /// Language and title tags (an AVDictionary), if any.
+    var metadata: OpaquePointer?
+    var disposition: Int32
+
+    /// The input stream `index` of `input`, as is.
+    static func input(_ input: InputFile, _ index: Int) -> StreamSource {
+        let st = input.stream(index)
+        return StreamSource(id: index, codecpar: UnsafePointer(st.pointee.codecpar), timeBase: st.pointee.time_base,
+                            metadata: st.pointee.metadata, disposition: st.pointee.disposition)
+    }
+}
+
+/// Writes one rendition (one output folder) from a set of streams: one muxer for the
 /// whole job, its bytes switched from file to file at segment boundaries (TS), or one fMP4 muxer
 /// whose first flush is split into `init.mp4` and the first segment.
 final class RenditionWriter {
@@ -73,8 +92,7 @@ final class RenditionWriter {
     ///   - timelineStart: the earliest input time of the whole job; output timestamps are shifted
     ///     by the same amount in every rendition so they stay in sync.
     init(
-        container: Container, directory: String, input: InputFile, streams: [Int],
-        timelineStart: MediaTime
+        container: Container, directory: String, sources: [StreamSource], timelineStart: MediaTime
     ) throws(AVCallError) {
         self.container = container
         self.directory = directory
@@ -94,41 +112,41 @@ final class RenditionWriter {
         ctx.pointee.flush_packets = 0
 
         var video: Int? = nil
-        for s in streams {
-            let inStream = input.stream(s)
+        for source in sources {
+            let s = source.id
             guard let out = avformat_new_stream(ctx, nil) else {
                 throw AVCallError(code: sr_averror(ENOMEM), operation: "add output stream")
             }
-            try avCheck(avcodec_parameters_copy(out.pointee.codecpar, inStream.pointee.codecpar), "copy codec parameters")
+            try avCheck(avcodec_parameters_copy(out.pointee.codecpar, source.codecpar), "copy codec parameters")
             out.pointee.codecpar.pointee.codec_tag = 0
-            let isVideo = inStream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
+            let par = source.codecpar.pointee
+            let isVideo = par.codec_type == AVMEDIA_TYPE_VIDEO
             if isVideo {
                 video = s
-                if container == .fmp4, inStream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_HEVC {
+                if container == .fmp4, par.codec_id == AV_CODEC_ID_HEVC {
                     out.pointee.codecpar.pointee.codec_tag = sr_mktag(0x68, 0x76, 0x63, 0x31)  // hvc1
                 }
             }
             var filter: UnsafeMutablePointer<AVBSFContext>? = nil
-            let par = inStream.pointee.codecpar.pointee
             if container == .fmp4, par.codec_id == AV_CODEC_ID_AAC, par.extradata_size == 0 {
                 // AAC with ADTS headers (from MPEG-TS or .aac): MP4 wants raw frames plus an
                 // AudioSpecificConfig, which the filter derives from the first header.
-                filter = try Self.makeFilter("aac_adtstoasc", inStream)
+                filter = try Self.makeFilter("aac_adtstoasc", source)
                 try avCheck(avcodec_parameters_copy(out.pointee.codecpar, filter!.pointee.par_out), "copy filtered codec parameters")
                 out.pointee.codecpar.pointee.codec_tag = 0
             }
-            out.pointee.time_base = container == .ts ? AVRational(num: 1, den: 90_000) : inStream.pointee.time_base
+            out.pointee.time_base = container == .ts ? AVRational(num: 1, den: 90_000) : source.timeBase
             // Language and title travel with the stream.
             var tag: UnsafeMutablePointer<AVDictionaryEntry>? = nil
-            while let t = av_dict_get(inStream.pointee.metadata, "", tag, AV_DICT_IGNORE_SUFFIX) {
+            while let t = av_dict_get(source.metadata, "", tag, AV_DICT_IGNORE_SUFFIX) {
                 tag = t
                 let key = String(cString: t.pointee.key)
                 if key == "language" || key == "title" || key == "handler_name" {
                     av_dict_set(&out.pointee.metadata, t.pointee.key, t.pointee.value, 0)
                 }
             }
-            out.pointee.disposition = inStream.pointee.disposition
-            mapping[s] = StreamMap(output: out.pointee.index, filter: filter, inBase: inStream.pointee.time_base,
+            out.pointee.disposition = source.disposition
+            mapping[s] = StreamMap(output: out.pointee.index, filter: filter, inBase: source.timeBase,
                                    outBase: out.pointee.time_base, offset: 0, isVideo: isVideo)
         }
         self.videoInput = video
@@ -175,7 +193,7 @@ final class RenditionWriter {
     /// A reusable packet for bitstream-filter output.
     private var filtered: UnsafeMutablePointer<AVPacket>? = av_packet_alloc()
 
-    static func makeFilter(_ name: String, _ stream: UnsafeMutablePointer<AVStream>) throws(AVCallError) -> UnsafeMutablePointer<AVBSFContext> {
+    static func makeFilter(_ name: String, _ source: StreamSource) throws(AVCallError) -> UnsafeMutablePointer<AVBSFContext> {
         guard let def = av_bsf_get_by_name(name) else {
             throw AVCallError(code: sr_averror(ENOSYS), operation: "find bitstream filter \(name)")
         }
@@ -183,8 +201,8 @@ final class RenditionWriter {
         try avCheck(av_bsf_alloc(def, &bsf), "allocate \(name)")
         guard let ctx = bsf else { throw AVCallError(code: sr_averror(ENOMEM), operation: "allocate \(name)") }
         do throws(AVCallError) {
-            try avCheck(avcodec_parameters_copy(ctx.pointee.par_in, stream.pointee.codecpar), "configure \(name)")
-            ctx.pointee.time_base_in = stream.pointee.time_base
+            try avCheck(avcodec_parameters_copy(ctx.pointee.par_in, source.codecpar), "configure \(name)")
+            ctx.pointee.time_base_in = source.timeBase
             try avCheck(av_bsf_init(ctx), "start \(name)")
         } catch {
             av_bsf_free(&bsf)
