@@ -27,9 +27,17 @@ public enum HLSPackager {
         }
         let folder = try PackageFolder(target: request.output)
         do throws(PackageError) {
-            let job = RemuxJob(request: request, workDir: folder.work, progress: progress, cancel: cancel)
-            let result = try job.run()
+            let result: RemuxResult
+            if let ladder = request.ladder {
+                result = try TranscodeJob(request: request, ladder: ladder, workDir: folder.work, progress: progress, cancel: cancel).run()
+            } else {
+                result = try RemuxJob(request: request, workDir: folder.work, progress: progress, cancel: cancel).run()
+            }
             if let cancel, cancel.isCancelled { throw PackageError(.cancelled, request.input, "cancelled") }
+            if let missed = result.cueResults.first(where: { $0.actual == nil }) {
+                let end = result.segments.flatMap { $0 }.map(\.end).max().map { ($0 - result.origin).decimalString(fractionDigits: 3) } ?? "?"
+                throw PackageError(.invalidRequest, "--cue", "\(missed.asked.decimalSeconds) s is past the end of \(request.input) (\(end) s long)")
+            }
             let report = try PackageAssembler(request: request, result: result, directory: folder.work).write()
             if let cancel, cancel.isCancelled { throw PackageError(.cancelled, request.input, "cancelled") }
             try folder.commit()

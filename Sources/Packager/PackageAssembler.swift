@@ -87,13 +87,13 @@ struct PackageAssembler {
         // Multivariant playlist.
         var master = MultivariantPlaylist(version: fmp4 ? 6 : 3, independentSegments: true)
         let rates = built.map { PlaylistValidator.bitrates(of: $0.media, sizes: $0.sizes) ?? (peak: 0, average: 0) }
-        // The variant stream is the video rendition (with its muxed audio in TS), or for audio-only
-        // input the first (default) audio rendition. Every other rendition is an alternate audio
-        // track in group "aud"; the variant's own audio is listed there without a URI.
-        let main = built.firstIndex { $0.plan.video != nil } ?? 0
-        let alternates = built.indices.filter { $0 != main }
-        var codecs = built[main].plan.streams.map(\.codecString)
-        for a in alternates { if let s = built[a].plan.audio, !codecs.contains(s.codecString) { codecs.append(s.codecString) } }
+        // Variant streams: every video rendition (with its muxed audio in TS), or for audio-only
+        // input the first (default) audio rendition. Every audio-only rendition (other than that
+        // one) is an alternate track in group "aud"; audio carried inside the variants is listed
+        // there without a URI.
+        var mains = built.indices.filter { built[$0].plan.video != nil }
+        if mains.isEmpty { mains = [0] }
+        let alternates = built.indices.filter { !mains.contains($0) }
         var audioGroup: String? = nil
         if !alternates.isEmpty {
             audioGroup = "aud"
@@ -107,22 +107,24 @@ struct PackageAssembler {
                 return Rendition(type: .audio, groupID: "aud", name: name, language: LanguageTag.bcp47(s.language),
                                  isDefault: isDefault, autoselect: true, channels: String(s.channels), uri: uri)
             }
-            if let own = built[main].plan.audio {
-                master.append(rendition(own, isDefault: true, uri: nil))
-            }
+            let inBand = built[mains[0]].plan.audio
+            if let inBand { master.append(rendition(inBand, isDefault: true, uri: nil)) }
             for (n, a) in alternates.enumerated() {
                 guard let s = built[a].plan.audio else { continue }
-                let isDefault = n == 0 && built[main].plan.audio == nil
-                master.append(rendition(s, isDefault: isDefault, uri: built[a].plan.id + "/index.m3u8"))
+                master.append(rendition(s, isDefault: n == 0 && inBand == nil, uri: built[a].plan.id + "/index.m3u8"))
             }
         }
         // BANDWIDTH: the variant plus the heaviest alternate a player might add (RFC 8216bis 4.4.6.2).
-        let peak = rates[main].peak + (alternates.map { rates[$0].peak }.max() ?? 0)
-        let average = rates[main].average + (alternates.map { rates[$0].average }.max() ?? 0)
-        let v = built[main].plan.video
-        master.append(Variant(bandwidth: peak, averageBandwidth: average, codecs: codecs,
-                              resolution: v.map { Resolution(width: $0.width, height: $0.height) },
-                              frameRate: v?.frameRate, audioGroup: audioGroup, uri: built[main].plan.id + "/index.m3u8"))
+        let altPeak = alternates.map { rates[$0].peak }.max() ?? 0
+        let altAverage = alternates.map { rates[$0].average }.max() ?? 0
+        for m in mains {
+            var codecs = built[m].plan.streams.map(\.codecString)
+            for a in alternates { if let s = built[a].plan.audio, !codecs.contains(s.codecString) { codecs.append(s.codecString) } }
+            let v = built[m].plan.video
+            master.append(Variant(bandwidth: rates[m].peak + altPeak, averageBandwidth: rates[m].average + altAverage, codecs: codecs,
+                                  resolution: v.map { Resolution(width: $0.width, height: $0.height) },
+                                  frameRate: v?.frameRate, audioGroup: audioGroup, uri: built[m].plan.id + "/index.m3u8"))
+        }
         for b in built {
             guard let ifr = b.iframes, let v = b.plan.video,
                   let r = PlaylistValidator.bitrates(of: ifr, sizes: b.iframeSizes) else { continue }

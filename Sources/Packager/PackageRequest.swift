@@ -22,16 +22,19 @@ public struct PackageRequest: Sendable, Hashable {
     /// Times (from the start of the program) where a segment must start: the first keyframe at or
     /// after each becomes a boundary (ad breaks).
     public var cues: [MediaTime]
+    /// Transcode to this ladder (nil: remux the input's own streams, no re-encode).
+    public var ladder: Ladder?
 
     public init(
         input: String, output: String, format: SegmentFormat = .ts,
-        segmentDuration: MediaTime = MediaTime(seconds: 6), cues: [MediaTime] = []
+        segmentDuration: MediaTime = MediaTime(seconds: 6), cues: [MediaTime] = [], ladder: Ladder? = nil
     ) {
         self.input = input
         self.output = output
         self.format = format
         self.segmentDuration = segmentDuration
         self.cues = cues
+        self.ladder = ladder
     }
 }
 
@@ -45,6 +48,16 @@ public struct PackageProgress: Sendable, Hashable {
     public var bytesRead: Int64
     /// Input size in bytes.
     public var bytesTotal: Int64
+    /// Per-rendition detail when transcoding, e.g. "v1080p 41 fps · v720p 88 fps".
+    public var detail: String?
+
+    public init(processed: MediaTime, total: MediaTime?, bytesRead: Int64, bytesTotal: Int64, detail: String? = nil) {
+        self.processed = processed
+        self.total = total
+        self.bytesRead = bytesRead
+        self.bytesTotal = bytesTotal
+        self.detail = detail
+    }
 
     /// 0...1, from media time when the duration is known, else from bytes.
     public var fraction: Double {

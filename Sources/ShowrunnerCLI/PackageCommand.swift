@@ -41,6 +41,9 @@ struct PackageCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print a JSON summary on stdout.")
     var json = false
 
+    @Option(name: .long, help: "copy (remux, the default), tv, mobile, or a ladder JSON file: transcode to that ABR ladder.")
+    var ladder: String = "copy"
+
     @Option(name: .long, help: "Package straight into the catalog as a new version of this title (<media-root>/<title>/<version>/).")
     var title: String?
 
@@ -49,6 +52,20 @@ struct PackageCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var media: MediaRootOptions
+
+    /// The ladder named by --ladder (nil for copy); a bad file is one line naming the field.
+    func resolveLadder() throws -> Ladder? {
+        if ladder == "copy" { return nil }
+        if let builtIn = Ladder.builtIn(ladder) { return builtIn }
+        guard let data = FileManager.default.contents(atPath: ladder) else {
+            throw CLIError("--ladder '\(ladder)' is not copy, tv, mobile or a readable ladder JSON file")
+        }
+        do {
+            return try Ladder.parse(Array(data))
+        } catch {
+            throw CLIError("\(ladder): \(error.description)")
+        }
+    }
 
     func validate() throws {
         guard SegmentFormat(rawValue: format) != nil else {
@@ -89,7 +106,7 @@ struct PackageCommand: AsyncParsableCommand {
         let request = PackageRequest(
             input: input, output: output, format: SegmentFormat(rawValue: format) ?? .ts,
             segmentDuration: MediaTime(decimal: segmentDuration) ?? MediaTime(seconds: 6),
-            cues: cue.compactMap { MediaTime(parsing: $0) })
+            cues: cue.compactMap { MediaTime(parsing: $0) }, ladder: try resolveLadder())
         let cancel = SignalCancellation.install()
         let bar = Terminal.stderrIsTTY ? ProgressBar() : nil
         let started = Terminal.now()
@@ -178,7 +195,8 @@ final class ProgressBar: @unchecked Sendable {
         let eta = f > 0.001 ? elapsed * (1 - f) / f : 0
         let etaText = "\(Int(eta) / 60):" + (Int(eta) % 60 < 10 ? "0" : "") + "\(Int(eta) % 60)"
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        Terminal.err("\r[\(bar)] \(Int(f * 100))%  \(format1(speed))x  ETA \(etaText) ")
+        let detail = p.detail.map { "  \($0)" } ?? ""
+        Terminal.err("\r[\(bar)] \(Int(f * 100))%  \(format1(speed))x  ETA \(etaText)\(detail) \u{1B}[K")
     }
 
     func clear() { Terminal.err("\r\u{1B}[K") }

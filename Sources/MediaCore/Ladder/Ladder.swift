@@ -346,11 +346,13 @@ public struct PlannedRung: Sendable, Hashable {
             return PlannedRung(rung: r, width: pw, height: ph, pictureWidth: pw, pictureHeight: ph, padX: 0, padY: 0)
         case .pad:
             let w = even(r.width), h = even(r.height)
+            let padX = max(0, (w - pw) / 2), padY = max(0, (h - ph) / 2)
             return PlannedRung(rung: r, width: w, height: h, pictureWidth: pw, pictureHeight: ph,
-                               padX: even((w - pw) / 2), padY: even((h - ph) / 2))
+                               padX: padX - padX % 2, padY: padY - padY % 2)
         }
     }
 
+    /// Rounded down to an even number, at least 2 (4:2:0 chroma needs even sizes).
     static func even(_ v: Int) -> Int { max(2, v - v % 2) }
 
     /// A folder name for the rendition, e.g. "v720p" (or "v720p-1280x720" when ambiguous).

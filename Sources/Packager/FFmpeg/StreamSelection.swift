@@ -35,9 +35,10 @@ struct StreamSelection {
         AV_CODEC_ID_AAC.rawValue, AV_CODEC_ID_AC3.rawValue, AV_CODEC_ID_EAC3.rawValue, AV_CODEC_ID_MP3.rawValue,
     ]
 
-    /// Picks the streams of `input`. Throws when a video or audio stream uses a codec HLS cannot
-    /// carry (naming the stream and codec), or when nothing is left to package.
-    init(input: InputFile) throws(PackageError) {
+    /// Picks the streams of `input`. When remuxing (`transcoding` false) a video or audio stream
+    /// in a codec HLS cannot carry is an error naming the stream and codec; when transcoding any
+    /// codec FFmpeg can decode is fine. Throws when nothing is left to package.
+    init(input: InputFile, transcoding: Bool = false) throws(PackageError) {
         var videos: [SelectedStream] = []
         var audios: [SelectedStream] = []
         var warnings: [String] = []
@@ -52,15 +53,20 @@ struct StreamSelection {
                     warnings.append("stream #\(i) (\(codecName) cover art) is not packaged")
                     continue
                 }
-                guard Self.videoCodecs.contains(par.codec_id.rawValue) else {
+                guard transcoding || Self.videoCodecs.contains(par.codec_id.rawValue) else {
                     throw PackageError(.unsupportedCodec, input.path,
-                        "video stream #\(i) is \(codecName), which HLS cannot carry without transcoding (H.264 or HEVC needed)")
+                        "video stream #\(i) is \(codecName), which HLS cannot carry without transcoding (H.264 or HEVC needed; use --ladder)")
+                }
+                guard !transcoding || avcodec_find_decoder(par.codec_id) != nil else {
+                    throw PackageError(.unsupportedCodec, input.path, "video stream #\(i) is \(codecName), which FFmpeg here cannot decode")
                 }
                 guard par.width > 0, par.height > 0 else {
                     throw PackageError(.corruptInput, input.path, "video stream #\(i) (\(codecName)) has no frame size")
                 }
                 let codecString: String
-                do throws(CodecStringError) {
+                if transcoding {
+                    codecString = ""
+                } else { do throws(CodecStringError) {
                     let extradata = Self.extradata(par)
                     codecString = par.codec_id == AV_CODEC_ID_H264
                         ? try CodecString.avc(extradata: extradata)
@@ -68,7 +74,7 @@ struct StreamSelection {
                 } catch {
                     throw PackageError(.corruptInput, input.path,
                         "video stream #\(i) (\(codecName)): cannot read its parameter sets for CODECS: \(error.message)")
-                }
+                } }
                 var s = SelectedStream(index: i, kind: .video, codecName: codecName, codecString: codecString,
                                        timeBase: st.pointee.time_base, language: Self.tag(st, "language"),
                                        title: Self.tag(st, "title"), isDefault: disposition & AV_DISPOSITION_DEFAULT != 0)
@@ -81,9 +87,12 @@ struct StreamSelection {
                 }
                 videos.append(s)
             case AVMEDIA_TYPE_AUDIO:
-                guard Self.audioCodecs.contains(par.codec_id.rawValue) else {
+                guard transcoding || Self.audioCodecs.contains(par.codec_id.rawValue) else {
                     throw PackageError(.unsupportedCodec, input.path,
-                        "audio stream #\(i) is \(codecName), which HLS cannot carry without transcoding (AAC, AC-3, E-AC-3 or MP3 needed)")
+                        "audio stream #\(i) is \(codecName), which HLS cannot carry without transcoding (AAC, AC-3, E-AC-3 or MP3 needed; use --ladder)")
+                }
+                guard !transcoding || avcodec_find_decoder(par.codec_id) != nil else {
+                    throw PackageError(.unsupportedCodec, input.path, "audio stream #\(i) is \(codecName), which FFmpeg here cannot decode")
                 }
                 guard par.sample_rate > 0 else {
                     throw PackageError(.corruptInput, input.path, "audio stream #\(i) (\(codecName)) has no sample rate")
