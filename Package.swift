@@ -32,9 +32,9 @@ let package = Package(
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"])]
         ),
         // Pure model: time, HLS playlists, codec strings. No C, no I/O.
-        .target(name: "MediaCore", exclude: ["Stitching"], swiftSettings: swiftSettings),  // TEMPORARY exclude
+        .target(name: "MediaCore", swiftSettings: swiftSettings),
         // The only module that imports FFmpeg.
-        .target(name: "Packager", dependencies: ["MediaCore", "CShowrunnerAV"], exclude: ["Stills", "Template"], swiftSettings: swiftSettings),  // TEMPORARY exclude
+        .target(name: "Packager", dependencies: ["MediaCore", "CShowrunnerAV"], swiftSettings: swiftSettings),
         // Domain: catalog, rights, publishing rules, the store protocol. Pure; clocks passed in.
         .target(name: "Showrunner", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
         // The SQLite store (the only module that imports SQLite).
@@ -63,12 +63,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            exclude: ["StillCommand.swift", "PreflightCommand.swift"],  // TEMPORARY
             swiftSettings: swiftSettings
         ),
         // Helpers shared by the test targets (temp folders, processes, the conformance kit).
         .target(name: "ShowrunnerTestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], exclude: ["PreflightIDRScanTests.swift", "PreflightTests.swift"], swiftSettings: swiftSettings),  // TEMPORARY exclude
+        .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ShowrunnerTests", dependencies: ["Showrunner"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests",
@@ -86,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PackagerTests",
             dependencies: ["Packager", "MediaCore", "ShowrunnerCLI", "ShowrunnerTestSupport"],
-            exclude: ["Golden", "Stills"],  // TEMPORARY: Stills
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
     ]
