@@ -11,7 +11,7 @@ struct ShowrunnerCommand: AsyncParsableCommand {
         abstract: "Package, publish, stitch and track OTT video.",
         discussion: "Run `showrunner help <command>` for a command's options. Start with `showrunner demo`.",
         subcommands: [
-            DemoCommand.self, PackageCommand.self, ServeCommand.self, StillCommand.self, PreflightCommand.self,
+            DemoCommand.self, PackageCommand.self, ServeCommand.self, StillCommand.self, PreflightCommand.self, ConditionCommand.self,
             BrandCommand.self, SeriesCommand.self, EpisodeCommand.self, FilmCommand.self, TitlesCommand.self,
             VersionCommand.self, VersionsCommand.self, ChannelCommand.self, WindowCommand.self,
             PublishCommand.self, UnpublishCommand.self, RollbackCommand.self, TokenCommand.self, ChangesCommand.self,

@@ -14,15 +14,19 @@ public struct Ladder: Sendable, Hashable, Codable {
     /// Encoder speed preset (x264/x265 names: ultrafast ... veryslow).
     public var preset: String
     public var audio: LadderAudio
+    /// fMP4 video track timescale (nil: 90 kHz). Ad conditioning sets the content's, so the
+    /// splice keeps one timescale.
+    public var videoTimescale: Int32?
 
     public init(name: String, rungs: [LadderRung], gop: MediaTime = MediaTime(seconds: 2), fit: FitMode = .fit,
-                preset: String = "veryfast", audio: LadderAudio = LadderAudio()) {
+                preset: String = "veryfast", audio: LadderAudio = LadderAudio(), videoTimescale: Int32? = nil) {
         self.name = name
         self.rungs = rungs
         self.gop = gop
         self.fit = fit
         self.preset = preset
         self.audio = audio
+        self.videoTimescale = videoTimescale
     }
 
     /// Living-room TV, 16:9: 1080p 5 Mb/s, 720p 3 Mb/s, 540p 1.6 Mb/s.
@@ -50,7 +54,7 @@ public struct Ladder: Sendable, Hashable, Codable {
 
     // MARK: JSON
 
-    enum CodingKeys: String, CodingKey { case name, rungs, gop, fit, preset, audio }
+    enum CodingKeys: String, CodingKey { case name, rungs, gop, fit, preset, audio, videoTimescale = "video_timescale" }
 
     /// Reads a ladder; `gop` is seconds (a number or a decimal string), optional fields default.
     public init(from decoder: any Decoder) throws {
@@ -61,6 +65,7 @@ public struct Ladder: Sendable, Hashable, Codable {
         fit = try c.decodeIfPresent(FitMode.self, forKey: .fit) ?? .fit
         preset = try c.decodeIfPresent(String.self, forKey: .preset) ?? "veryfast"
         audio = try c.decodeIfPresent(LadderAudio.self, forKey: .audio) ?? LadderAudio()
+        videoTimescale = try c.decodeIfPresent(Int32.self, forKey: .videoTimescale)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,6 +76,7 @@ public struct Ladder: Sendable, Hashable, Codable {
         try c.encode(fit, forKey: .fit)
         try c.encode(preset, forKey: .preset)
         try c.encode(audio, forKey: .audio)
+        try c.encodeIfPresent(videoTimescale, forKey: .videoTimescale)
     }
 
     /// Parses and checks a ladder file. A bad field is an error naming it, e.g.
@@ -115,6 +121,9 @@ public struct Ladder: Sendable, Hashable, Codable {
         let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
         guard presets.contains(preset) else { throw LadderError(field: "preset", message: "'\(preset)' is not one of \(presets.joined(separator: ", "))") }
         for (i, r) in rungs.enumerated() { try r.check(field: "rungs[\(i)]") }
+        if let t = videoTimescale, !(1000...1_000_000).contains(t) {
+            throw LadderError(field: "video_timescale", message: "\(t) is not between 1000 and 1000000")
+        }
         try audio.check()
     }
 
@@ -355,8 +364,9 @@ public struct PlannedRung: Sendable, Hashable {
     /// Rounded down to an even number, at least 2 (4:2:0 chroma needs even sizes).
     static func even(_ v: Int) -> Int { max(2, v - v % 2) }
 
-    /// A folder name for the rendition, e.g. "v720p" (or "v720p-1280x720" when ambiguous).
-    public var folder: String { "v\(min(width, height))p" }
+    /// A folder name for the rendition, by its height as remuxed packages name theirs: "v720p"
+    /// (a vertical 540x960 rung is "v960p").
+    public var folder: String { "v\(height)p" }
 }
 
 /// A ladder file that does not make sense: which field, and why.

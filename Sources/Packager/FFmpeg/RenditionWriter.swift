@@ -38,6 +38,8 @@ struct StreamSource {
     /// Language and title tags (an AVDictionary), if any.
     var metadata: OpaquePointer?
     var disposition: Int32
+    /// fMP4 track timescale to write (nil: the packets' own time base).
+    var outputTimescale: Int32? = nil
 
     /// The input stream `index` of `input`, as is.
     static func input(_ input: InputFile, _ index: Int) -> StreamSource {
@@ -135,7 +137,8 @@ final class RenditionWriter {
                 try avCheck(avcodec_parameters_copy(out.pointee.codecpar, filter!.pointee.par_out), "copy filtered codec parameters")
                 out.pointee.codecpar.pointee.codec_tag = 0
             }
-            out.pointee.time_base = container == .ts ? AVRational(num: 1, den: 90_000) : source.timeBase
+            out.pointee.time_base = container == .ts ? AVRational(num: 1, den: 90_000)
+                : source.outputTimescale.map { AVRational(num: 1, den: $0) } ?? source.timeBase
             // Language and title travel with the stream.
             var tag: UnsafeMutablePointer<AVDictionaryEntry>? = nil
             while let t = av_dict_get(source.metadata, "", tag, AV_DICT_IGNORE_SUFFIX) {

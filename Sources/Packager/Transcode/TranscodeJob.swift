@@ -133,7 +133,7 @@ struct TranscodeJob {
             let id = unique(e.rung.folder)
             var streams = [v]
             var sources = [StreamSource(id: k, codecpar: UnsafePointer(e.parameters), timeBase: RungEncoder.timeBase, metadata: nil,
-                                        disposition: AV_DISPOSITION_DEFAULT)]
+                                        disposition: AV_DISPOSITION_DEFAULT, outputTimescale: ladder.videoTimescale)]
             if request.format == .ts, !audio.isEmpty {
                 streams.append(audioDescription(0, id: Self.cloneBase + k))
                 sources.append(audioSource(0, id: Self.cloneBase + k))
@@ -208,18 +208,22 @@ struct TranscodeJob {
         func handle(_ f: UnsafeMutablePointer<AVFrame>) throws(AVCallError) {
             var ts = f.pointee.best_effort_timestamp
             if ts == nopts { ts = f.pointee.pts }
-            let t: MediaTime
+            let sourceTime: MediaTime
             if ts == nopts {
-                t = (origin ?? .zero) + MediaTime(value: frameCount * Int64(outRate.den), timescale: outRate.num)
+                sourceTime = (origin ?? .zero) + MediaTime(value: frameCount * Int64(outRate.den), timescale: outRate.num)
             } else {
-                t = FrameTools.time(ts, vstream.pointee.time_base)
+                sourceTime = FrameTools.time(ts, vstream.pointee.time_base)
             }
             frameCount += 1
-            if origin == nil { origin = t }
+            if origin == nil { origin = sourceTime }
+            var t = sourceTime
             if let d = decimate, let o = origin {
+                // A lower frame rate: keep the first frame in each output frame slot, and put it
+                // on the output grid (constant frame rate).
                 let index = MediaTime.scale((t - o + halfFrame).ticks(at: 90_000), multiplier: d.numerator, divisor: 90_000 * d.denominator, .down)
                 if index <= lastIndex { return }
                 lastIndex = index
+                t = o + MediaTime(value: index * d.denominator, timescale: Int32(clamping: d.numerator))
             }
             let key = schedule.isKeyframe(at: t)
             let pts90 = t.ticks(at: MediaTime.mpegTimescale)
