@@ -25,6 +25,19 @@ struct RemuxResult {
     var warnings: [String]
 }
 
+/// Folder names that must not repeat: "v720p", then "v720p-2", ...
+struct UniqueNames {
+    private var used: Set<String> = []
+
+    mutating func take(_ base: String) -> String {
+        var id = base
+        var n = 2
+        while used.contains(id) { id = "\(base)-\(n)"; n += 1 }
+        used.insert(id)
+        return id
+    }
+}
+
 /// Reusable AVPackets: the demux loop takes one per packet and gives it back after writing, so
 /// the packet structs are allocated once (the data buffers belong to the demuxer).
 final class PacketPool {
@@ -170,14 +183,8 @@ struct RemuxJob {
     /// audio-only renditions; fMP4 gives every track its own rendition.
     static func plan(_ sel: StreamSelection, format: SegmentFormat) -> [RenditionPlan] {
         var plans: [RenditionPlan] = []
-        var used: Set<String> = []
-        func unique(_ base: String) -> String {
-            var id = base
-            var n = 2
-            while used.contains(id) { id = "\(base)-\(n)"; n += 1 }
-            used.insert(id)
-            return id
-        }
+        var names = UniqueNames()
+        func unique(_ base: String) -> String { names.take(base) }
         var audio = sel.audio[...]
         if let v = sel.video {
             var streams = [v]

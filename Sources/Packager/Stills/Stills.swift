@@ -398,19 +398,7 @@ public enum Stills {
         guard fd >= 0 else {
             throw PackageError(.outputNotWritable, path, "cannot create a file in \(dir): \(String(cString: strerror(errno)))")
         }
-        var failure: Int32 = 0
-        bytes.withUnsafeBufferPointer { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        var failure = bytes.withUnsafeBufferPointer { SegmentSink.writeAll(fd, $0.baseAddress, $0.count) }
         if failure == 0 && fsync(fd) != 0 { failure = errno }
         if close(fd) != 0 && failure == 0 { failure = errno }
         if failure == 0 && rename(tmp, path) != 0 { failure = errno }

@@ -181,19 +181,7 @@ struct TemplateProbe {
             throw PackageError(.outputNotWritable, base, "cannot create a temporary file to read \(subject): \(String(cString: strerror(errno)))")
         }
         let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var failure: Int32 = 0
-        bytes.withUnsafeBufferPointer { buf in
-            var offset = 0
-            while offset < buf.count {
-                let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += n
-            }
-        }
+        let failure = bytes.withUnsafeBufferPointer { SegmentSink.writeAll(fd, $0.baseAddress, $0.count) }
         close(fd)
         if failure != 0 {
             unlink(path)

@@ -94,14 +94,8 @@ struct TranscodeJob {
         // audio-only renditions; fMP4 gives every track its own rendition.
         var plans: [RenditionPlan] = []
         var renditions: [(id: String, sources: [StreamSource])] = []
-        var used: Set<String> = []
-        func unique(_ base: String) -> String {
-            var id = base
-            var n = 2
-            while used.contains(id) { id = "\(base)-\(n)"; n += 1 }
-            used.insert(id)
-            return id
-        }
+        var names = UniqueNames()
+        func unique(_ base: String) -> String { names.take(base) }
         let frameRate = FrameRate(numerator: Int64(outRate.num), denominator: Int64(outRate.den))
         func audioDescription(_ j: Int, id: Int) -> SelectedStream {
             var s = SelectedStream(index: id, kind: .audio, codecName: "aac", codecString: CodecString.aac(ffmpegProfile: 1),

@@ -24,7 +24,8 @@ final class TestClock: WallClock {
 /// Real packages made once per test run (with the packager, from the committed samples).
 enum Fixtures {
     static let dir: String = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-tests/server-fixtures-\(getpid())").path
+        // Kept between runs (each package is written atomically); bump the version when the recipe changes.
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-tests/server-fixtures-v1").path
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }()
@@ -38,8 +39,10 @@ enum Fixtures {
         let key = sample + format.rawValue
         if let p = made[key] { return p }
         let out = dir + "/" + key
-        _ = try HLSPackager.package(PackageRequest(input: TestEnv.media + "/" + sample, output: out, format: format,
-                                                   cues: [MediaTime(seconds: 4)]))
+        if !FileManager.default.fileExists(atPath: out + "/master.m3u8") {
+            _ = try HLSPackager.package(PackageRequest(input: TestEnv.media + "/" + sample, output: out, format: format,
+                                                       cues: [MediaTime(seconds: 4)]))
+        }
         made[key] = out
         return out
     }
