@@ -55,14 +55,17 @@ final class RungEncoder {
     private var frame: UnsafeMutablePointer<AVFrame>?
     /// Parameters of the encoded stream (valid after init: extradata with SPS/PPS).
     let parameters: UnsafeMutablePointer<AVCodecParameters>
-    /// Encoder time base: 90 kHz, so any source timing survives.
-    static let timeBase = AVRational(num: 1, den: 90_000)
+    /// Encoder time base: one tick per frame at the output frame rate, so the encoder writes the
+    /// right frame rate into the stream's VUI (players such as GStreamer read it).
+    let timeBase: AVRational
+    private var lastPTS = Int64.min
     /// Wall seconds spent scaling and encoding (for per-rung speed).
     private(set) var busy: Double = 0
     private(set) var frames = 0
 
     init(rung: PlannedRung, frameRate: AVRational, preset: String, gopFrames: Int) throws(AVCallError) {
         self.rung = rung
+        self.timeBase = AVRational(num: frameRate.den, den: frameRate.num)
         let codecName = rung.rung.codec == .hevc ? "libx265" : "libx264"
         guard let codec = avcodec_find_encoder_by_name(codecName) else {
             throw AVCallError(code: sr_averror(38), operation: "find the \(codecName) encoder")
@@ -75,7 +78,7 @@ final class RungEncoder {
         ctx.pointee.height = Int32(rung.height)
         ctx.pointee.pix_fmt = AV_PIX_FMT_YUV420P
         ctx.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        ctx.pointee.time_base = Self.timeBase
+        ctx.pointee.time_base = timeBase
         ctx.pointee.framerate = frameRate
         ctx.pointee.bit_rate = Int64(rung.rung.bitrate)
         ctx.pointee.rc_max_rate = Int64(rung.rung.effectiveMaxrate)
@@ -121,12 +124,15 @@ final class RungEncoder {
         if sws != nil { sws_freeContext(sws); sws = nil }
     }
 
-    /// Scales `source` into the rung's frame and sends it to the encoder with `pts` (90 kHz),
-    /// as an IDR when `keyframe`. Encoded packets go to `emit`.
-    func encode(_ source: UnsafeMutablePointer<AVFrame>, pts: Int64, keyframe: Bool,
+    /// Scales `source` into the rung's frame and sends it to the encoder at `time` (rounded to
+    /// the frame grid, kept rising), as an IDR when `keyframe`. Encoded packets go to `emit`.
+    func encode(_ source: UnsafeMutablePointer<AVFrame>, time: MediaTime, keyframe: Bool,
                 emit: (UnsafeMutablePointer<AVCodecContext>) throws(AVCallError) -> Void) throws(AVCallError) {
         guard let frame else { return }
         let start = Self.now()
+        var pts = MediaTime.scale(time.value, multiplier: Int64(timeBase.den), divisor: Int64(time.timescale) * Int64(timeBase.num))
+        if pts <= lastPTS { pts = lastPTS + 1 }
+        lastPTS = pts
         // A rung the size of the source needs no scaling: the encoder takes the decoded frame
         // (a reference; the decoder never writes into a frame it handed out).
         let passthrough = source.pointee.width == Int32(rung.width) && source.pointee.height == Int32(rung.height)

@@ -119,14 +119,14 @@ struct TranscodeJob {
                 throw PackageError(.ffmpeg, request.input, "the \(e.rung.width)x\(e.rung.height) encoder gave unreadable parameter sets: \(error.message)")
             }
             var v = SelectedStream(index: k, kind: .video, codecName: e.rung.rung.codec == .hevc ? "hevc" : "h264", codecString: codecString,
-                                   timeBase: RungEncoder.timeBase, language: nil, title: nil, isDefault: k == 0)
+                                   timeBase: e.timeBase, language: nil, title: nil, isDefault: k == 0)
             v.width = e.rung.width
             v.height = e.rung.height
             v.frameRate = frameRate
             v.halfFrame = halfFrame
             let id = unique(e.rung.folder)
             var streams = [v]
-            var sources = [StreamSource(id: k, codecpar: UnsafePointer(e.parameters), timeBase: RungEncoder.timeBase, metadata: nil,
+            var sources = [StreamSource(id: k, codecpar: UnsafePointer(e.parameters), timeBase: e.timeBase, metadata: nil,
                                         disposition: AV_DISPOSITION_DEFAULT, outputTimescale: ladder.videoTimescale)]
             if request.format == .ts, !audio.isEmpty {
                 streams.append(audioDescription(0, id: Self.cloneBase + k))
@@ -220,9 +220,8 @@ struct TranscodeJob {
                 t = o + MediaTime(value: index * d.denominator, timescale: Int32(clamping: d.numerator))
             }
             let key = schedule.isKeyframe(at: t)
-            let pts90 = t.ticks(at: MediaTime.mpegTimescale)
             for (k, e) in encoders.enumerated() {
-                try e.encode(f, pts: pts90, keyframe: key) { ctx throws(AVCallError) in try drain(ctx, id: k, clones: false) }
+                try e.encode(f, time: t, keyframe: key) { ctx throws(AVCallError) in try drain(ctx, id: k, clones: false) }
             }
             if let progress, let o = origin {
                 let now = RungEncoder.now()
