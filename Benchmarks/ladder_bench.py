@@ -20,6 +20,7 @@ import time
 
 
 def run(cmd):
+    """Wall seconds, CPU seconds and peak RSS (KiB) of one command, for that child alone."""
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(p.pid, 0)

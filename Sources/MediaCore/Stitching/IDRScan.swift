@@ -68,20 +68,8 @@ public enum IDRScan {
         var headers: [UInt8] = []
         switch framing {
         case .annexB:
-            var zeros = 0
-            var index = 0
-            while index < bytes.count, headers.count < 64 {
-                let byte = bytes[index]
-                if byte == 1 && zeros >= 2 {
-                    if index + 1 < bytes.count { headers.append(bytes[index + 1]) }
-                    zeros = 0
-                } else if byte == 0 {
-                    zeros += 1
-                } else {
-                    zeros = 0
-                }
-                index += 1
-            }
+            let units = (try? AnnexB.split(bytes)) ?? []
+            headers = units.prefix(64).compactMap(\.first)
         case .lengthPrefixed(let size):
             guard (1...4).contains(size) else { return [] }
             var pos = 0
