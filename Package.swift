@@ -40,7 +40,7 @@ let package = Package(
         // The SQLite store (the only module that imports SQLite).
         .target(
             name: "Store",
-            dependencies: ["Showrunner", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Showrunner", "MediaCore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The HTTP server (Hummingbird); domain errors become HTTP here only.
@@ -68,7 +68,7 @@ let package = Package(
         // Helpers shared by the test targets (temp folders, processes, the conformance kit).
         .target(name: "ShowrunnerTestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "MediaCoreTests", dependencies: ["MediaCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "ShowrunnerTests", dependencies: ["Showrunner"], swiftSettings: swiftSettings),
+        .testTarget(name: "ShowrunnerTests", dependencies: ["Showrunner", "MediaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "Showrunner", .product(name: "GRDB", package: "GRDB.swift")],

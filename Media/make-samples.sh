@@ -50,3 +50,10 @@ ff -f lavfi -i "smptehdbars=s=1920x1080:d=1,drawtext=fontfile=$FONT:text='Brew &
    -frames:v 1 -q:v 4 "$out/boot-1080p.jpg"
 
 ls -l "$out"
+
+# A channel slate (filler for break time no ad fills): 5 s, 640x360 at 30 fps (conditioning only lowers frame rates), a still card and
+# silence-like low tone, H.264 Main, AAC-LC 48 kHz stereo. Tiny on purpose.
+ff -f lavfi -i "color=c=0x202840:s=640x360:r=30:d=5,drawtext=fontfile=$FONT:text='We will be right back':x=(w-tw)/2:y=(h-th)/2:fontsize=36:fontcolor=white" \
+   -f lavfi -i "sine=f=220:b=0:r=48000:d=5" -af "volume=0.05" \
+   -c:v libx264 -preset medium -profile:v main -level 3.0 -pix_fmt yuv420p -b:v 120k -g 30 -keyint_min 30 -sc_threshold 0 \
+   -c:a aac -b:a 48k -ac 2 -metadata title="Slate 5s" -movflags +faststart "$out/slate-5s.mp4"

@@ -24,6 +24,10 @@ public struct PackageRequest: Sendable, Hashable {
     public var cues: [MediaTime]
     /// Transcode to this ladder (nil: remux the input's own streams, no re-encode).
     public var ladder: Ladder?
+    /// When transcoding to TS, also give the first audio track its own audio-only rendition
+    /// (it is muxed into every video rung as well), so an ad made this way has audio to stitch
+    /// into a content package's audio-only renditions. fMP4 always has audio-only renditions.
+    public var audioOnlyCopy = false
 
     public init(
         input: String, output: String, format: SegmentFormat = .ts,

@@ -50,9 +50,18 @@ public func buildApplication(
         exposedHeaders: ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"]))
     router.add(middleware: APIErrorMiddleware())
     OpsRoutes(catalog: catalog, metrics: metrics).register(on: router)
-    PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), clock: clock).register(on: router)
+    let files = MediaFileServer(root: library.root, logger: logger)
+    var sessions: AdSessions? = nil
+    if let ledger = store as? any AdLedger {
+        let s = AdSessions(catalog: catalog, ledger: ledger, clock: clock, mediaRoot: library.root, logger: logger,
+                           offers: ExternalOffers(logger: logger))
+        try await s.loadCounters()
+        SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
+        sessions = s
+    }
+    PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), sessions: sessions, clock: clock).register(on: router)
     // Package files; segments inside a registered version folder never change (immutable).
-    router.addMediaRoutes(MediaFileServer(root: library.root, logger: logger), at: "/media") { relative in
+    router.addMediaRoutes(files, at: "/media") { relative in
         let parts = relative.split(separator: "/", maxSplits: 2)
         return parts.count == 3 && catalog.snapshot.value.versions[String(parts[0])]?[String(parts[1])] != nil
     }

@@ -50,8 +50,6 @@ struct DemoCommand: AsyncParsableCommand {
             let cues = [MediaTime(seconds: 10), MediaTime(seconds: 20)]
             let episode = try package(sample: "episode.mp4", root: root, cues: cues)
             let film = try package(sample: "shortfilm-vertical.mp4", root: root, cues: [])
-            _ = try package(sample: "ad-15s.mp4", root: root, cues: [])
-            _ = try package(sample: "ad-10s.mp4", root: root, cues: [])
             for (title, folder) in [("long-road-s01e01", episode), ("long-road-s01e02", episode), ("morning-ritual", film)] {
                 if try await store.versions(title: title).isEmpty {
                     let v = try await library.register(package: folder, title: title, service: service, actor: actor)
@@ -62,6 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
                     if r.changed { print("demo: \(title) \(r.version ?? "") published on \(channel)") }
                 }
             }
+            try await seedAds(store: store, library: library, actor: actor)
             // A fresh editor token each run (a secret is shown only once); earlier demo tokens are revoked.
             for t in try await store.tokens() where t.name.hasPrefix("demo-editor-") && t.revokedAt == nil {
                 try await service.revokeToken(name: t.name, actor: actor)
@@ -98,6 +97,44 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let e as ShowrunnerError {
             throw CLIError(e.message)
         }
+    }
+
+    /// Ads: two campaigns with creatives conditioned to the episode and film packages, a slate,
+    /// and a policy per channel (TV: pre, mid and post with DATERANGE and CUE markers; mobile:
+    /// pre and mid, DATERANGE with time_signal).
+    func seedAds(store: SQLiteStore, library: MediaLibrary, actor: String) async throws {
+        let now = SystemClock().now()
+        let day = now.milliseconds - now.milliseconds % 86_400_000
+        let from = Timestamp(milliseconds: day - 86_400_000), until = Timestamp(milliseconds: day + 30 * 86_400_000)
+        let campaigns = [
+            Campaign(id: "brew-winter", name: "Brew & Co. winter", brand: "brew-co", from: from, until: until, impressionGoal: 100_000,
+                     priority: 1, pacing: .even, capPerDevice: 3),
+            Campaign(id: "volt-launch", name: "Volt Motors launch", brand: "volt-motors", from: from, until: until, impressionGoal: 50_000,
+                     priority: 2, pacing: .even, capPerHousehold: 5),
+        ]
+        for c in campaigns where try await store.campaigns().first(where: { $0.id == c.id }) == nil {
+            _ = try await store.apply(.addCampaign(c), actor: actor, at: now)
+        }
+        let creatives: [(id: String, file: String, campaign: String?, slate: Bool, like: [String])] = [
+            ("brew-15", "ad-15s.mp4", "brew-winter", false, ["long-road-s01e01", "morning-ritual"]),
+            ("volt-10", "ad-10s.mp4", "volt-launch", false, ["long-road-s01e01"]),
+            ("slate", "slate-5s.mp4", nil, true, ["long-road-s01e01", "morning-ritual"]),
+        ]
+        for c in creatives {
+            for like in c.like {
+                let made = try await CreativeCommand.conditionAndRegister(
+                    store: store, library: library, id: c.id, file: media + "/" + c.file, campaign: c.campaign, slate: c.slate,
+                    like: like, version: nil, name: nil)
+                print("demo: creative \(made.id) ready for \(like) (\(made.packages.count) package(s))")
+            }
+        }
+        let policies = [
+            AdPolicy(channel: "tv", positions: [.pre, .mid, .post], preRollMS: 20_000, midRollMS: 30_000, postRollMS: 20_000,
+                     markers: .both, cue: .spliceInsert, slate: "slate"),
+            AdPolicy(channel: "mobile", positions: [.pre, .mid], preRollMS: 20_000, midRollMS: 20_000, markers: .daterange,
+                     cue: .timeSignal, slate: "slate"),
+        ]
+        for p in policies { _ = try await store.apply(.putPolicy(p), actor: actor, at: now) }
     }
 
     /// Packages `sample` into `<root>/<stem>/` unless a package is already there.

@@ -15,6 +15,7 @@ struct ShowrunnerCommand: AsyncParsableCommand {
             BrandCommand.self, SeriesCommand.self, EpisodeCommand.self, FilmCommand.self, TitlesCommand.self,
             VersionCommand.self, VersionsCommand.self, ChannelCommand.self, WindowCommand.self,
             PublishCommand.self, UnpublishCommand.self, RollbackCommand.self, TokenCommand.self, ChangesCommand.self,
+            PolicyCommand.self, BreaksCommand.self, CampaignCommand.self, CreativeCommand.self, StitchCommand.self,
         ]
     )
 

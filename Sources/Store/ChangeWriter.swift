@@ -61,6 +61,14 @@ enum FieldChecks {
             }
         case .revokeToken(let name):
             try CatalogRules.checkID(name, field: "name")
+        case .putPolicy(let p):
+            try AdRules.check(p)
+        case .putBreaks(let b):
+            try AdRules.check(b)
+        case .addCampaign(let c), .putCampaign(let c):
+            try AdRules.check(c)
+        case .putCreative(let c):
+            try AdRules.check(c)
         }
     }
 
@@ -105,6 +113,11 @@ struct ChangeWriter {
         case .rollback(let title, let channel): return try rollback(title: title, channel: channel)
         case .createToken(let name, let role, let hash): return try createToken(name: name, role: role, hash: hash)
         case .revokeToken(let name): return try revokeToken(name)
+        case .putPolicy(let p): return try putPolicy(p)
+        case .putBreaks(let b): return try putBreaks(b)
+        case .addCampaign(let c): return try addCampaign(c)
+        case .putCampaign(let c): return try putCampaign(c)
+        case .putCreative(let c): return try putCreative(c)
         }
     }
 
@@ -402,13 +415,13 @@ struct ChangeWriter {
 
     // MARK: Outcomes and the change log
 
-    private func unchanged(_ id: String) -> ChangeOutcome { ChangeOutcome(changed: false, entry: nil, id: id) }
+    func unchanged(_ id: String) -> ChangeOutcome { ChangeOutcome(changed: false, entry: nil, id: id) }
 
-    private func exists(_ kind: String, _ id: String, hint: String = "") -> ShowrunnerError {
+    func exists(_ kind: String, _ id: String, hint: String = "") -> ShowrunnerError {
         ShowrunnerError(.conflict, "\(kind) '\(id)' already exists with different data\(hint)", field: "id")
     }
 
-    private func logged(_ id: String, action: String, entity: String, entityID: String, before: String?, after: String?) throws -> ChangeOutcome {
+    func logged(_ id: String, action: String, entity: String, entityID: String, before: String?, after: String?) throws -> ChangeOutcome {
         let entry = try appendLog(action: action, entity: entity, entityID: entityID, before: before, after: after)
         return ChangeOutcome(changed: true, entry: entry, id: id)
     }

@@ -16,6 +16,8 @@ public final class SQLiteStore: CatalogStore {
     public let readOnly: Bool
     /// Keeps calls off closed connections (GRDB must not be used after `close`).
     private let gate = Gate()
+    /// The queue of ledger writes (see `groupWrite`).
+    let groupCommit = GroupCommit()
 
     /// Opens (creating it if missing, unless `readOnly`) the catalog database at `path` and brings
     /// its schema up to date. The parent folder must exist.
@@ -96,11 +98,11 @@ public final class SQLiteStore: CatalogStore {
         }
     }
 
-    private func enter() throws(ShowrunnerError) {
+    func enter() throws(ShowrunnerError) {
         guard gate.enter() else { throw ShowrunnerError(.storage, "database is closed: \(path)") }
     }
 
-    private func leave() {
+    func leave() {
         if gate.leave() { try? writer.close() }
     }
 
@@ -155,7 +157,7 @@ public final class SQLiteStore: CatalogStore {
 
     /// One read transaction (a consistent snapshot; sees every commit made before it began, by
     /// any process).
-    private func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(ShowrunnerError) -> T {
+    func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(ShowrunnerError) -> T {
         try enter()
         defer { leave() }
         do {
@@ -167,7 +169,7 @@ public final class SQLiteStore: CatalogStore {
 
     /// One `BEGIN IMMEDIATE` write transaction: takes the database's write lock up front (waiting
     /// up to the busy timeout), so checks and writes see the same state; rolled back on any error.
-    private func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(ShowrunnerError) -> T {
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws(ShowrunnerError) -> T {
         try enter()
         defer { leave() }
         do {
@@ -248,6 +250,10 @@ public final class SQLiteStore: CatalogStore {
             for w in try Queries.windows(db, title: nil, channel: nil) {
                 snapshot.windows[CatalogSnapshot.pair(w.title, w.channel), default: []].append(w)
             }
+            for p in try Queries.policies(db) { snapshot.policies[p.channel] = p }
+            for b in try Queries.allTitleBreaks(db) { snapshot.breaks[b.title] = b }
+            for c in try Queries.campaigns(db) { snapshot.campaigns[c.id] = c }
+            for c in try Queries.creatives(db) { snapshot.creatives[c.id] = c }
             return snapshot
         }
     }

@@ -9,6 +9,9 @@ enum Schema {
         migrator.registerMigration("v1-catalog") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-ads") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -132,5 +135,103 @@ enum Schema {
             BEGIN SELECT RAISE(ABORT, 'publication is append-only'); END;
         CREATE TRIGGER publication_no_delete BEFORE DELETE ON publication
             BEGIN SELECT RAISE(ABORT, 'publication is append-only'); END;
+        """
+
+    /// Ads: policies, break plans, campaigns, creatives (change-logged documents), playback
+    /// sessions with their decisions, the event ledger, device → household links.
+    static let v2 = """
+        CREATE TABLE ad_policy (
+            channel TEXT NOT NULL PRIMARY KEY REFERENCES channel(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+
+        CREATE TABLE title_breaks (
+            title TEXT NOT NULL PRIMARY KEY REFERENCES title(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+
+        CREATE TABLE campaign (
+            id TEXT NOT NULL PRIMARY KEY,
+            brand TEXT NOT NULL REFERENCES brand(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX campaign_by_brand ON campaign(brand);
+
+        CREATE TABLE creative (
+            id TEXT NOT NULL PRIMARY KEY,
+            campaign TEXT REFERENCES campaign(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX creative_by_campaign ON creative(campaign);
+
+        CREATE TABLE play_session (
+            id TEXT NOT NULL PRIMARY KEY,
+            channel TEXT NOT NULL,
+            title TEXT NOT NULL,
+            version TEXT NOT NULL,
+            device TEXT NOT NULL,
+            household TEXT NOT NULL,
+            model TEXT,
+            endpoint TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            program_date_time INTEGER NOT NULL,
+            interstitials INTEGER NOT NULL,
+            decisions TEXT NOT NULL
+        );
+        CREATE INDEX play_session_by_created ON play_session(created_at);
+
+        CREATE TABLE ad_decision (
+            session TEXT NOT NULL REFERENCES play_session(id),
+            break_index INTEGER NOT NULL,
+            break_id TEXT NOT NULL,
+            position TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            creative TEXT,
+            campaign TEXT,
+            brand TEXT,
+            duration_ms INTEGER NOT NULL,
+            trimmed INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            source TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            title TEXT NOT NULL,
+            device TEXT NOT NULL,
+            household TEXT NOT NULL
+        );
+        CREATE INDEX ad_decision_by_session ON ad_decision(session);
+        CREATE INDEX ad_decision_by_at ON ad_decision(at);
+
+        CREATE TABLE event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('server', 'client')),
+            device_id TEXT,
+            endpoint TEXT,
+            model TEXT,
+            channel TEXT,
+            title_id TEXT,
+            session_id TEXT,
+            slot_id TEXT,
+            creative_id TEXT,
+            campaign_id TEXT,
+            position_ms INTEGER,
+            ts INTEGER NOT NULL,
+            sent_at INTEGER,
+            received_at INTEGER NOT NULL,
+            app_version TEXT,
+            flags TEXT NOT NULL
+        );
+        CREATE INDEX event_by_session ON event(session_id);
+        CREATE INDEX event_by_ts ON event(ts);
+
+        CREATE TABLE device_household (
+            device_id TEXT NOT NULL PRIMARY KEY,
+            household_id TEXT NOT NULL,
+            linked_at INTEGER NOT NULL
+        );
         """
 }

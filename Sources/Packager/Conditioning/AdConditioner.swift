@@ -55,17 +55,24 @@ public enum AdConditioner {
     ) throws(PackageError) -> Result {
         let content = try PackageTemplate.read(folder: like).splice
         var bandwidths: [String: Int64] = [:]
+        var audioOnly = false
         if let data = FileManager.default.contents(atPath: like + "/master.m3u8"),
            let master = try? MultivariantPlaylist.parse(String(decoding: data, as: UTF8.self)) {
             for v in master.variants {
                 let id = String(v.uri.split(separator: "/").first ?? "")
                 bandwidths[id] = v.averageBandwidth ?? v.bandwidth
             }
+            audioOnly = master.items.contains { item in
+                if case .media(let a) = item { return a.string("TYPE") == "AUDIO" && a.string("URI") != nil }
+                return false
+            }
         }
         let ladder = try ladder(for: content, bandwidths: bandwidths)
-        let request = PackageRequest(
+        var request = PackageRequest(
             input: ad, output: output, format: content.format == .fmp4 ? .fmp4 : .ts,
             segmentDuration: MediaTime(seconds: Int64(max(1, content.targetDuration))), ladder: ladder)
+        // Content with audio-only renditions (other languages) needs the ad's audio on its own too.
+        request.audioOnlyCopy = audioOnly
         let report = try HLSPackager.package(request, progress: progress, cancel: cancel)
         let made = try PackageTemplate.read(folder: output).splice
         let mismatches = StitchPreflight.check(content: content, ad: made)

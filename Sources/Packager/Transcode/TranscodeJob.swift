@@ -135,7 +135,7 @@ struct TranscodeJob {
             plans.append(RenditionPlan(id: id, streams: streams))
             renditions.append((id, sources))
         }
-        for j in audio.indices where request.format == .fmp4 || j > 0 {
+        for j in audio.indices where request.format == .fmp4 || j > 0 || request.audioOnlyCopy {
             let id = unique("audio-" + (RemuxJob.sanitize(audio[j].stream.language) ?? "\(audio[j].stream.index)"))
             plans.append(RenditionPlan(id: id, streams: [audioDescription(j, id: Self.audioBase + j)]))
             renditions.append((id, [audioSource(j, id: Self.audioBase + j)]))

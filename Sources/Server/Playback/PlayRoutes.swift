@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import MediaCore
 import Showrunner
@@ -6,11 +7,13 @@ import Showrunner
 struct PlayRoutes {
     let catalog: PlaybackCatalog
     let masters: MasterPlaylists
+    /// Sessions with ads (nil: the store keeps no ledger; masters are served without sessions).
+    let sessions: AdSessions?
     let clock: any WallClock
 
     func register(on router: Router<ServerContext>) {
         router.get("/v1/channels/:channel/titles") { _, context in try self.titles(context) }
-        router.get("/v1/play/:channel/:title/master.m3u8") { request, context in try self.master(request, context) }
+        router.get("/v1/play/:channel/:title/master.m3u8") { request, context in try await self.master(request, context) }
     }
 
     struct ChannelTitle: Encodable {
@@ -55,12 +58,34 @@ struct PlayRoutes {
         return try JSON.response(TitlesBody(channel: channel, at: now, titles: out))
     }
 
-    /// `GET /v1/play/{channel}/{title}/master.m3u8?device=D[&region=R]`.
-    func master(_ request: Request, _ context: ServerContext) throws -> Response {
+    /// `GET /v1/play/{channel}/{title}/master.m3u8?device=D[&model=M][&endpoint=E][&region=R][&interstitials=1]`:
+    /// makes a playback session (ads decided for every break) and returns its multivariant playlist.
+    func master(_ request: Request, _ context: ServerContext) async throws -> Response {
         let channel = try context.parameters.require("channel")
         let title = try context.parameters.require("title")
         let query = request.uri.queryParameters
-        if let device = query["device"] { try Self.checkToken(String(device), field: "device") }
+        var device: String? = nil
+        if let d = query["device"] {
+            device = String(d)
+            try Self.checkToken(String(d), field: "device")
+        }
+        var model: String? = nil
+        if let m = query["model"] {
+            model = String(m)
+            try Self.checkToken(String(m), field: "model")
+        }
+        var endpoint: EndpointKind? = nil
+        if let e = query["endpoint"] {
+            guard let kind = EndpointKind(rawValue: String(e)) else {
+                throw ShowrunnerError.invalid("endpoint", "must be one of \(EndpointKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            endpoint = kind
+        }
+        var interstitials = false
+        if let i = query["interstitials"] {
+            guard i == "1" || i == "0" || i == "true" || i == "false" else { throw ShowrunnerError.invalid("interstitials", "must be 1 or 0") }
+            interstitials = i == "1" || i == "true"
+        }
         var region: String? = nil
         if let r = query["region"] {
             let text = String(r)
@@ -70,11 +95,19 @@ struct PlayRoutes {
             region = text
         }
         let snap = catalog.snapshot.value
-        guard snap.channels[channel] != nil else { throw ShowrunnerError.notFound("channel", channel) }
-        guard snap.titles[title] != nil else { throw ShowrunnerError.notFound("title", title) }
+        guard let channelValue = snap.channels[channel] else { throw ShowrunnerError.notFound("channel", channel) }
+        guard let titleValue = snap.titles[title] else { throw ShowrunnerError.notFound("title", title) }
         let decision = snap.availability(title: title, channel: channel, now: clock.now(), region: region)
         guard case .playable(let version) = decision else {
             throw ShowrunnerError(.unavailable, decision.reason(title: title, channel: channel))
+        }
+        if let sessions {
+            let viewer = AdSessions.Viewer(device: device ?? "anonymous", model: model, endpoint: endpoint, interstitials: interstitials)
+            let record = try await sessions.create(channel: channelValue, title: titleValue, version: version, viewer: viewer)
+            var headers = SessionRoutes.playlistHeaders
+            headers[.cacheControl] = "private, no-store"
+            headers[HTTPField.Name("X-Showrunner-Session")!] = record.session.id
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: try sessions.master(record)))
         }
         return Response(
             status: .ok,

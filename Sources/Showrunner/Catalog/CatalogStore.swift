@@ -27,6 +27,16 @@ public enum CatalogChange: Sendable, Hashable {
     /// Store a token's hash (the name must be new).
     case createToken(name: String, role: Role, hash: String)
     case revokeToken(name: String)
+    /// Create or replace a channel's ad policy (the channel must exist; a slate must be a slate creative).
+    case putPolicy(AdPolicy)
+    /// Set (or, with no breaks, clear) a title's break plan; checked against its newest version.
+    case putBreaks(TitleBreaks)
+    /// Create a campaign (its brand must exist); same-id rules as `addBrand`.
+    case addCampaign(Campaign)
+    /// Create or replace a campaign.
+    case putCampaign(Campaign)
+    /// Create or replace a creative (its campaign must exist unless it is a slate).
+    case putCreative(Creative)
 }
 
 /// What applying a change did.
@@ -59,11 +69,19 @@ public struct CatalogSnapshot: Sendable {
     public var live: [String: String]
     /// Windows by "title\u{0}channel".
     public var windows: [String: [RightsWindow]]
+    /// Ad policies by channel.
+    public var policies: [String: AdPolicy]
+    /// Explicit break plans by title.
+    public var breaks: [String: TitleBreaks]
+    public var campaigns: [String: Campaign]
+    public var creatives: [String: Creative]
 
     public init(revision: Int64 = 0, channels: [String: Channel] = [:], titles: [String: Title] = [:],
                 series: [String: Series] = [:], brands: [String: Brand] = [:],
                 versions: [String: [String: TitleVersion]] = [:], live: [String: String] = [:],
-                windows: [String: [RightsWindow]] = [:]) {
+                windows: [String: [RightsWindow]] = [:], policies: [String: AdPolicy] = [:],
+                breaks: [String: TitleBreaks] = [:], campaigns: [String: Campaign] = [:],
+                creatives: [String: Creative] = [:]) {
         self.revision = revision
         self.channels = channels
         self.titles = titles
@@ -72,7 +90,14 @@ public struct CatalogSnapshot: Sendable {
         self.versions = versions
         self.live = live
         self.windows = windows
+        self.policies = policies
+        self.breaks = breaks
+        self.campaigns = campaigns
+        self.creatives = creatives
     }
+
+    /// What the ad engine may place.
+    public var inventory: AdInventory { AdInventory(campaigns: campaigns, creatives: creatives, brands: brands) }
 
     /// The key of a title × channel pair in `live` and `windows`.
     public static func pair(_ title: String, _ channel: String) -> String { title + "\u{0}" + channel }
@@ -109,6 +134,11 @@ public protocol CatalogStore: Sendable {
     /// Change-log entries with `seq > after`, oldest first, at most `limit`.
     func changes(after: Int64, limit: Int) async throws(ShowrunnerError) -> [ChangeLogEntry]
     func tokens() async throws(ShowrunnerError) -> [APIToken]
+    func policies() async throws(ShowrunnerError) -> [AdPolicy]
+    func campaigns() async throws(ShowrunnerError) -> [Campaign]
+    func creatives() async throws(ShowrunnerError) -> [Creative]
+    /// Explicit break plans, by title.
+    func titleBreaks() async throws(ShowrunnerError) -> [TitleBreaks]
     /// The live (not revoked) token with this SHA-256 hex hash.
     func token(hash: String) async throws(ShowrunnerError) -> APIToken?
     /// One consistent read of what playback needs.

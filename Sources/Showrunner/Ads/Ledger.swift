@@ -1,0 +1,155 @@
+/// Playback sessions, their ad decisions, and the event ledger (server beacons and client
+/// events), kept by an `AdLedger`. The view-tracking features read and extend the same ledger.
+
+/// One viewer's playback of a title on a channel: made when the player fetches the master
+/// playlist; its decisions are fixed for its life.
+public struct PlaybackSession: Sendable, Hashable, Codable {
+    /// 32 lowercase hex digits (128 random bits).
+    public var id: String
+    public var channel: String
+    public var title: String
+    public var version: String
+    public var device: String
+    public var household: String
+    public var model: String?
+    public var endpoint: EndpointKind
+    public var createdAt: Timestamp
+    public var expiresAt: Timestamp
+    /// EXT-X-PROGRAM-DATE-TIME of the first segment (epoch ms).
+    public var programDateTime: Int64
+    /// Whether the player asked for HLS Interstitials instead of stitched segments.
+    public var interstitials: Bool
+
+    public init(id: String, channel: String, title: String, version: String, device: String, household: String,
+                model: String?, endpoint: EndpointKind, createdAt: Timestamp, expiresAt: Timestamp,
+                programDateTime: Int64, interstitials: Bool) {
+        self.id = id
+        self.channel = channel
+        self.title = title
+        self.version = version
+        self.device = device
+        self.household = household
+        self.model = model
+        self.endpoint = endpoint
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.programDateTime = programDateTime
+        self.interstitials = interstitials
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, title, version, device, household, model, endpoint, interstitials
+        case createdAt = "created_at", expiresAt = "expires_at", programDateTime = "program_date_time"
+    }
+
+    /// Whether `id` has the form of a session id (so anything else is a 404 without a lookup).
+    public static func isWellFormed(_ id: some StringProtocol) -> Bool {
+        id.utf8.count == 32 && id.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+}
+
+/// A session with its decisions, as recorded.
+public struct SessionRecord: Sendable, Hashable, Codable {
+    public var session: PlaybackSession
+    public var breaks: [BreakDecision]
+
+    public init(session: PlaybackSession, breaks: [BreakDecision]) {
+        self.session = session
+        self.breaks = breaks
+    }
+}
+
+/// Who reported an event: the server (segment fetches) or a client (player beacons, SDK events).
+public enum EventSource: String, Sendable, Hashable, Codable {
+    case server, client
+}
+
+/// One row of the event ledger.
+public struct LedgerEvent: Sendable, Hashable, Codable {
+    /// The idempotency key: a client UUID, or for server beacons `srv:<slot>:<type>`.
+    public var eventID: String
+    /// `impression`, `start`, `firstQuartile`, `midpoint`, `thirdQuartile`, `complete`, `play_start`, ...
+    public var type: String
+    public var source: EventSource
+    public var deviceID: String?
+    public var endpoint: EndpointKind?
+    public var model: String?
+    public var channel: String?
+    public var titleID: String?
+    public var sessionID: String?
+    public var slotID: String?
+    public var creativeID: String?
+    public var campaignID: String?
+    public var positionMS: Int64?
+    /// When it happened (client clock, skew-corrected; server clock for server beacons).
+    public var ts: Timestamp
+    public var sentAt: Timestamp?
+    public var receivedAt: Timestamp
+    public var appVersion: String?
+    /// Invalid-traffic flags (kept, never deleted).
+    public var flags: [String]
+
+    public init(eventID: String, type: String, source: EventSource, deviceID: String? = nil, endpoint: EndpointKind? = nil,
+                model: String? = nil, channel: String? = nil, titleID: String? = nil, sessionID: String? = nil,
+                slotID: String? = nil, creativeID: String? = nil, campaignID: String? = nil, positionMS: Int64? = nil,
+                ts: Timestamp, sentAt: Timestamp? = nil, receivedAt: Timestamp, appVersion: String? = nil, flags: [String] = []) {
+        self.eventID = eventID
+        self.type = type
+        self.source = source
+        self.deviceID = deviceID
+        self.endpoint = endpoint
+        self.model = model
+        self.channel = channel
+        self.titleID = titleID
+        self.sessionID = sessionID
+        self.slotID = slotID
+        self.creativeID = creativeID
+        self.campaignID = campaignID
+        self.positionMS = positionMS
+        self.ts = ts
+        self.sentAt = sentAt
+        self.receivedAt = receivedAt
+        self.appVersion = appVersion
+        self.flags = flags
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, source, endpoint, model, channel, ts, flags
+        case eventID = "event_id", deviceID = "device_id", titleID = "title_id", sessionID = "session_id"
+        case slotID = "slot_id", creativeID = "creative_id", campaignID = "campaign_id", positionMS = "position_ms"
+        case sentAt = "sent_at", receivedAt = "received_at", appVersion = "app_version"
+    }
+}
+
+/// Placed-ad counts as the decision engine needs them, for one channel-local day.
+public struct DeliveryTotals: Sendable, Hashable {
+    public var campaignToday: [String: Int64]
+    public var campaignBeforeToday: [String: Int64]
+    /// device → campaign → placed today.
+    public var deviceToday: [String: [String: Int]]
+    /// household → campaign → placed today.
+    public var householdToday: [String: [String: Int]]
+
+    public init(campaignToday: [String: Int64] = [:], campaignBeforeToday: [String: Int64] = [:],
+                deviceToday: [String: [String: Int]] = [:], householdToday: [String: [String: Int]] = [:]) {
+        self.campaignToday = campaignToday
+        self.campaignBeforeToday = campaignBeforeToday
+        self.deviceToday = deviceToday
+        self.householdToday = householdToday
+    }
+}
+
+/// Where sessions, decisions and events are kept. Writes are durable when the call returns.
+public protocol AdLedger: Sendable {
+    /// Records a new session and its decisions (one row per slot, for the audit).
+    func record(_ session: SessionRecord) async throws(ShowrunnerError)
+    func session(id: String) async throws(ShowrunnerError) -> SessionRecord?
+    /// Appends events; an `eventID` already stored counts as a duplicate and is not stored again.
+    func record(events: [LedgerEvent]) async throws(ShowrunnerError) -> (accepted: Int, duplicates: Int)
+    /// Events of a session, oldest first.
+    func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent]
+    /// Placed ads per campaign since `dayStart` and before it, and today's per device and household.
+    func deliveryTotals(dayStart: Timestamp) async throws(ShowrunnerError) -> DeliveryTotals
+    /// The household a device is linked to, if any.
+    func households() async throws(ShowrunnerError) -> [String: String]
+}

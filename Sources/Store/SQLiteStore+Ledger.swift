@@ -1,0 +1,230 @@
+import Foundation
+import GRDB
+import MediaCore
+public import Showrunner
+import Synchronization
+
+/// The ad side of the catalog (reads) and the ad ledger: sessions, decisions and events, written
+/// through one group-commit queue so many concurrent requests share a transaction (and an fsync).
+extension SQLiteStore: AdLedger {
+    public func policies() async throws(ShowrunnerError) -> [AdPolicy] {
+        try await read { db in try Queries.policies(db) }
+    }
+
+    public func campaigns() async throws(ShowrunnerError) -> [Campaign] {
+        try await read { db in try Queries.campaigns(db) }
+    }
+
+    public func creatives() async throws(ShowrunnerError) -> [Creative] {
+        try await read { db in try Queries.creatives(db) }
+    }
+
+    public func titleBreaks() async throws(ShowrunnerError) -> [TitleBreaks] {
+        try await read { db in try Queries.allTitleBreaks(db) }
+    }
+
+    // MARK: Sessions
+
+    public func record(_ record: SessionRecord) async throws(ShowrunnerError) {
+        let decisions = try encodeJSON(record.breaks)
+        _ = try await groupWrite { db in
+            let s = record.session
+            try db.execute(sql: """
+                INSERT INTO play_session (id, channel, title, version, device, household, model, endpoint, created_at,
+                    expires_at, program_date_time, interstitials, decisions)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [s.id, s.channel, s.title, s.version, s.device, s.household, s.model, s.endpoint.rawValue,
+                                 s.createdAt.milliseconds, s.expiresAt.milliseconds, s.programDateTime, s.interstitials, decisions])
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO ad_decision (session, break_index, break_id, position, slot, creative, campaign, brand, duration_ms,
+                    trimmed, reason, detail, source, at, channel, title, device, household)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            for b in record.breaks {
+                for d in b.slots {
+                    try insert.execute(arguments: [s.id, d.breakIndex, d.breakID, d.position.rawValue, d.slot, d.creative, d.campaign,
+                                                   d.brand, d.durationMS, d.trimmed, d.reason.rawValue, d.detail, d.source.rawValue,
+                                                   s.createdAt.milliseconds, s.channel, s.title, s.device, s.household])
+                }
+            }
+            return 0
+        }
+    }
+
+    public func session(id: String) async throws(ShowrunnerError) -> SessionRecord? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM play_session WHERE id = ?", arguments: [id]) else { return nil }
+            let session = PlaybackSession(
+                id: try row.text("id"), channel: try row.text("channel"), title: try row.text("title"),
+                version: try row.text("version"), device: try row.text("device"), household: try row.text("household"),
+                model: try row.optionalText("model"), endpoint: try row.enumValue(EndpointKind.self, "endpoint", table: "play_session"),
+                createdAt: try row.timestamp("created_at"), expiresAt: try row.timestamp("expires_at"),
+                programDateTime: try row.int("program_date_time"), interstitials: try row.int("interstitials") != 0)
+            return SessionRecord(session: session, breaks: try row.json([BreakDecision].self, "decisions", table: "play_session"))
+        }
+    }
+
+    // MARK: Events
+
+    public func record(events: [LedgerEvent]) async throws(ShowrunnerError) -> (accepted: Int, duplicates: Int) {
+        guard !events.isEmpty else { return (0, 0) }
+        let rows = try events.map { e throws(ShowrunnerError) in (e, try encodeJSON(e.flags)) }
+        let accepted = try await groupWrite { db in
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO event (event_id, type, source, device_id, endpoint, model, channel, title_id, session_id, slot_id,
+                    creative_id, campaign_id, position_ms, ts, sent_at, received_at, app_version, flags)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            var n = 0
+            for (e, flags) in rows {
+                try insert.execute(arguments: [e.eventID, e.type, e.source.rawValue, e.deviceID, e.endpoint?.rawValue, e.model, e.channel,
+                                               e.titleID, e.sessionID, e.slotID, e.creativeID, e.campaignID, e.positionMS,
+                                               e.ts.milliseconds, e.sentAt?.milliseconds, e.receivedAt.milliseconds, e.appVersion, flags])
+                n += db.changesCount
+            }
+            return n
+        }
+        return (accepted, events.count - accepted)
+    }
+
+    public func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM event WHERE session_id = ? ORDER BY seq", arguments: [session]).map { row in
+                LedgerEvent(
+                    eventID: try row.text("event_id"), type: try row.text("type"),
+                    source: try row.enumValue(EventSource.self, "source", table: "event"),
+                    deviceID: try row.optionalText("device_id"),
+                    endpoint: try row.optionalText("endpoint").flatMap(EndpointKind.init(rawValue:)),
+                    model: try row.optionalText("model"), channel: try row.optionalText("channel"),
+                    titleID: try row.optionalText("title_id"), sessionID: try row.optionalText("session_id"),
+                    slotID: try row.optionalText("slot_id"), creativeID: try row.optionalText("creative_id"),
+                    campaignID: try row.optionalText("campaign_id"), positionMS: try row.optionalInt("position_ms"),
+                    ts: try row.timestamp("ts"), sentAt: try row.optionalTimestamp("sent_at"),
+                    receivedAt: try row.timestamp("received_at"), appVersion: try row.optionalText("app_version"),
+                    flags: try row.json([String].self, "flags", table: "event"))
+            }
+        }
+    }
+
+    public func deliveryTotals(dayStart: Timestamp) async throws(ShowrunnerError) -> DeliveryTotals {
+        try await read { db in
+            var totals = DeliveryTotals()
+            let placed = "reason = 'filled' AND slot >= 0 AND campaign IS NOT NULL"
+            for row in try Row.fetchAll(db, sql: "SELECT campaign, at >= ? AS today, COUNT(*) AS n FROM ad_decision WHERE \(placed) GROUP BY campaign, today",
+                                        arguments: [dayStart.milliseconds]) {
+                let campaign = try row.text("campaign")
+                if try row.int("today") != 0 {
+                    totals.campaignToday[campaign] = try row.int("n")
+                } else {
+                    totals.campaignBeforeToday[campaign] = try row.int("n")
+                }
+            }
+            let rows = try Row.fetchCursor(db, sql: "SELECT device, household, campaign, COUNT(*) AS n FROM ad_decision WHERE at >= ? AND \(placed) GROUP BY device, household, campaign",
+                                           arguments: [dayStart.milliseconds])
+            while let row = try rows.next() {
+                let campaign = try row.text("campaign")
+                let n = Int(try row.int("n"))
+                totals.deviceToday[try row.text("device"), default: [:]][campaign, default: 0] += n
+                totals.householdToday[try row.text("household"), default: [:]][campaign, default: 0] += n
+            }
+            return totals
+        }
+    }
+
+    public func households() async throws(ShowrunnerError) -> [String: String] {
+        try await read { db in
+            var out: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT device_id, household_id FROM device_household") {
+                out[try row.text("device_id")] = try row.text("household_id")
+            }
+            return out
+        }
+    }
+
+    // MARK: Group commit
+
+    private func encodeJSON(_ value: some Encodable) throws(ShowrunnerError) -> String {
+        do {
+            return try JSONText.encode(value)
+        } catch {
+            throw ShowrunnerError(.storage, "cannot encode a ledger value: \(error)")
+        }
+    }
+
+    /// Runs `body` in the next group transaction: every write queued while one transaction runs
+    /// goes into the following one, each in its own savepoint (one failing rolls back only its
+    /// own rows). Returns once that transaction has committed.
+    func groupWrite(_ body: @escaping @Sendable (Database) throws -> Int) async throws(ShowrunnerError) -> Int {
+        let result: Result<Int, ShowrunnerError> = await withCheckedContinuation { continuation in
+            let start = groupCommit.enqueue(GroupCommit.Pending(body: body, continuation: continuation))
+            if start { Task.detached { await self.drainGroup() } }
+        }
+        return try result.get()
+    }
+
+    private func drainGroup() async {
+        while let batch = groupCommit.takeBatch() {
+            var results = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
+            do {
+                try await write { db in
+                    var local = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
+                    for (i, op) in batch.enumerated() {
+                        do {
+                            var n = 0
+                            try db.inSavepoint {
+                                n = try op.body(db)
+                                return .commit
+                            }
+                            local[i] = .success(n)
+                        } catch {
+                            local[i] = .failure(StorageErrors.map(error, path: self.path))
+                        }
+                    }
+                    return local
+                }.enumerated().forEach { results[$0.offset] = $0.element }
+            } catch {
+                results = batch.map { _ in .failure(error) }
+            }
+            for (op, r) in zip(batch, results) { op.continuation.resume(returning: r) }
+        }
+    }
+}
+
+/// The queue behind `groupWrite`: one drainer at a time; batches of at most 512 writes.
+final class GroupCommit: Sendable {
+    struct Pending: Sendable {
+        let body: @Sendable (Database) throws -> Int
+        let continuation: CheckedContinuation<Result<Int, ShowrunnerError>, Never>
+    }
+
+    private struct State {
+        var pending: [Pending] = []
+        var draining = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Queues `op`; true when the caller must start a drainer.
+    func enqueue(_ op: Pending) -> Bool {
+        state.withLock { s in
+            s.pending.append(op)
+            if s.draining { return false }
+            s.draining = true
+            return true
+        }
+    }
+
+    /// The next batch, or nil (and the drainer stops) when nothing is queued.
+    func takeBatch() -> [Pending]? {
+        state.withLock { s in
+            if s.pending.isEmpty {
+                s.draining = false
+                return nil
+            }
+            let n = min(512, s.pending.count)
+            let batch = Array(s.pending.prefix(n))
+            s.pending.removeFirst(n)
+            return batch
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import MediaCore
+import Packager
+import Server
+import Showrunner
+import ShowrunnerTestSupport
+import Store
+import Testing
+
+/// Ads end to end through a real server: a policy, two campaigns with creatives conditioned to
+/// `ep1` v1 (ad-10s packaged with a cut at 4 s), a slate; sessions made on master fetches,
+/// stitched playlists checked by the conformance kit, beacons, the tracking feed, interstitials.
+@Suite(.serialized) struct StitchedSessionTests {
+    /// Conditioned ad packages, made once per run (kept between runs like the other fixtures).
+    static func conditioned(_ sample: String) throws -> String {
+        let like = try Fixtures.package("ad-10s.mp4")
+        let out = Fixtures.dir + "/cond-" + sample + "-v1"
+        if !FileManager.default.fileExists(atPath: out + "/master.m3u8") {
+            _ = try AdConditioner.condition(ad: TestEnv.media + "/" + sample, like: like, output: out)
+        }
+        return out
+    }
+
+    /// A started server seeded with ads on channel tv.
+    static func server(policy: (inout AdPolicy) -> Void = { _ in }) async throws -> TestServer {
+        let s = try await TestServer.started()
+        let a = "test", now = s.clock.now()
+        _ = try await s.service.addBrand(Brand(id: "volt", name: "Volt Motors", category: "automotive", tier: .standard), actor: a)
+        let from = Timestamp(iso8601: "2026-11-01")!, until = Timestamp(iso8601: "2026-12-31")!
+        _ = try await s.store.apply(.addCampaign(Campaign(id: "brew", name: "Brew", brand: "brew-co", from: from, until: until,
+                                                          impressionGoal: 1_000_000, priority: 1, pacing: .asap)), actor: a, at: now)
+        _ = try await s.store.apply(.addCampaign(Campaign(id: "volt", name: "Volt", brand: "volt", from: from, until: until,
+                                                          impressionGoal: 1_000_000, priority: 2, pacing: .asap)), actor: a, at: now)
+        let version = try #require(try await s.store.versions(title: "ep1").first)
+        let template = AdTemplate.key(of: version)
+        for (id, sample, campaign) in [("brew-15", "ad-15s.mp4", "brew"), ("slate", "slate-5s.mp4", nil)] {
+            let folder = "ads/\(id)/t1"
+            try FileManager.default.createDirectory(atPath: s.library.root + "/ads/\(id)", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: try conditioned(sample), toPath: s.library.root + "/" + folder)
+            let d = try s.library.describe(folder: s.library.root + "/" + folder, title: id, version: "ad", at: now)
+            let c = Creative(id: id, campaign: campaign, name: id, durationMS: d.durationMS,
+                             packages: [CreativePackage(template: template, path: folder, durationMS: d.durationMS, renditions: d.renditions)],
+                             slate: campaign == nil)
+            _ = try await s.store.apply(.putCreative(c), actor: a, at: now)
+        }
+        var p = AdPolicy(channel: "tv", positions: [.pre, .mid, .post], preRollMS: 20_000, midRollMS: 20_000, postRollMS: 10_000,
+                         markers: .both, slate: "slate")
+        policy(&p)
+        _ = try await s.store.apply(.putPolicy(p), actor: a, at: now)
+        try await Task.sleep(for: .milliseconds(150))  // the catalog refresh picks it up
+        return s
+    }
+
+    static func session(_ s: TestServer, query: String = "device=tv-1") async throws -> (sid: String, master: MultivariantPlaylist) {
+        let r = try await HTTP.get(s.base + "/v1/play/tv/ep1/master.m3u8?" + query)
+        #expect(r.status == 200, "\(r.text)")
+        let sid = try #require(r.headers["x-showrunner-session"])
+        return (sid, try MultivariantPlaylist.parse(r.text))
+    }
+
+    @Test func stitchedPlaylistHasAdsMarkersAndPlays() async throws {
+        let s = try await Self.server()
+        defer { Task { await s.stop() } }
+        let (sid, master) = try await Self.session(s)
+        let uri = try #require(master.variants.first?.uri)
+        #expect(uri == "/v1/sessions/\(sid)/v360p.m3u8")
+        let text = try await HTTP.get(s.base + uri).text
+        let p = try MediaPlaylist.parse(text)
+        // pre: brew 15 s + slate, mid at the 4 s cut: brew + slate, post: slate.
+        let adSegments = p.segments.filter { $0.uri.contains("/slots/") }
+        let contentSegments = p.segments.filter { $0.uri.hasPrefix("/media/ep1/v1/") }
+        #expect(contentSegments.count == 3 || contentSegments.count == 2)
+        #expect(!adSegments.isEmpty)
+        // Every break's SCTE-35 decodes (CRC checked by our decoder) and OUT/IN agree.
+        var outs = 0, ins = 0
+        var ranges = p.segments.flatMap(\.dateRanges)
+        for case .item(.dateRange(let a)) in p.trailer { ranges.append(a) }  // the post-roll's IN
+        do {
+            for dr in ranges {
+                if let out = dr.string("SCTE35-OUT") {
+                    _ = try SpliceInfoSection.decode(hex: out)
+                    outs += 1
+                }
+                if let inn = dr.string("SCTE35-IN") {
+                    _ = try SpliceInfoSection.decode(hex: inn)
+                    ins += 1
+                }
+            }
+        }
+        #expect(outs == 3 && ins == 3, "\(text)")
+        #expect(text.contains("#EXT-X-CUE-OUT:DURATION="))
+        #expect(text.contains("#EXT-X-PROGRAM-DATE-TIME:2026-11-29T10:00:00.000Z"))
+        // Decisions recorded once, the same ones replayed after a restart of the lookup.
+        let record = try #require(try await s.store.session(id: sid))
+        #expect(record.breaks.map(\.id) == ["pre", "mid-1", "post"])
+        #expect(record.breaks[0].placed.first?.creative == "brew-15")
+        // Real clients: lint (SCTE-35 CRC, CUE pairing and durations, DATERANGE + PDT), ffmpeg, GStreamer.
+        try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "lint,ffmpeg,gst")
+    }
+
+    @Test func adSegmentFetchesFireServerBeaconsOnce() async throws {
+        let s = try await Self.server()
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await Self.session(s)
+        let p = try MediaPlaylist.parse(try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text)
+        let pre = p.segments.filter { $0.uri.contains("/slots/pre.0/") }
+        #expect(pre.count >= 2)
+        // A playlist fetch is not an impression.
+        #expect(try await s.store.events(session: sid).isEmpty)
+        for seg in pre {
+            let r = try await HTTP.get(s.base + seg.uri)
+            #expect(r.status == 200)
+            #expect(r.body.first == 0x47)  // a TS packet
+        }
+        _ = try await HTTP.get(s.base + pre[0].uri)  // a retry counts once
+        let events = try await s.store.events(session: sid)
+        #expect(Set(events.map(\.type)) == ["impression", "start", "firstQuartile", "midpoint", "thirdQuartile", "complete"])
+        #expect(events.count == 6)
+        #expect(events.allSatisfy { $0.source == .server && $0.creativeID == "brew-15" && $0.campaignID == "brew" && $0.deviceID == "tv-1" })
+        // Slate segments are filler, not impressions.
+        for seg in p.segments where seg.uri.contains("/slots/") && !seg.uri.contains("/slots/pre.0/") {
+            _ = try await HTTP.get(s.base + seg.uri)
+        }
+        #expect(try await s.store.events(session: sid).allSatisfy { $0.creativeID == "brew-15" })
+    }
+
+    @Test func trackingFeedAndClientBeacons() async throws {
+        let s = try await Self.server()
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await Self.session(s)
+        let feed = try await HTTP.get(s.base + "/v1/sessions/\(sid)/tracking").json()
+        let breaks = try #require(feed["breaks"] as? [[String: Any]])
+        #expect(breaks.map { $0["id"] as? String } == ["pre", "mid-1", "post"])
+        let slots = try #require(breaks[0]["slots"] as? [[String: Any]])
+        #expect(slots.first?["creative"] as? String == "brew-15")
+        #expect(slots.first?["start_ms"] as? Int == 0)
+        // The mid-roll starts after the pre-roll and the 4 s of content.
+        let preDuration = try #require(breaks[0]["duration_ms"] as? Int)
+        #expect(breaks[1]["start_ms"] as? Int == preDuration + 4000)
+        let beacons = try #require(slots.first?["beacons"] as? [String: String])
+        let start = try #require(beacons["start"])
+        #expect(try await HTTP.get(s.base + start).status == 204)
+        #expect(try await HTTP.get(s.base + start).status == 204)  // a repeat counts once
+        let client = try await s.store.events(session: sid).filter { $0.source == .client }
+        #expect(client.map(\.type) == ["start"])
+        // Bad beacons and sessions.
+        #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/beacon?slot=\(sid).pre.0&event=explode").status == 400)
+        #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/beacon?slot=nope&event=start").status == 404)
+        #expect(try await HTTP.get(s.base + "/v1/sessions/0123456789abcdef0123456789abcdef/v360p.m3u8").status == 404)
+        #expect(try await HTTP.get(s.base + "/v1/sessions/..%2F..%2Fetc/v360p.m3u8").status == 404)
+        #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/nope.m3u8").status == 404)
+        #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/slots/pre.0/v360p/..%2F..%2Fmaster.m3u8").status == 404)
+        // Sessions expire.
+        s.clock.set(s.clock.now().adding(seconds: 5 * 3600))
+        let expired = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8")
+        #expect(expired.status == 404)
+        #expect(expired.errorMessage?.contains("expired") == true)
+    }
+
+    @Test func interstitialsModeListsAssets() async throws {
+        let s = try await Self.server()
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await Self.session(s, query: "device=tv-2&interstitials=1")
+        let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
+        let p = try MediaPlaylist.parse(text)
+        #expect(p.segments.allSatisfy { $0.uri.hasPrefix("/media/ep1/v1/") }, "\(text)")
+        #expect(!text.contains("EXT-X-DISCONTINUITY"))
+        var ranges = p.segments.flatMap(\.dateRanges)
+        for case .item(.dateRange(let a)) in p.trailer { ranges.append(a) }
+        let interstitials = ranges.filter { $0.string("CLASS") == "com.apple.hls.interstitial" }
+        #expect(interstitials.count == 3, "\(text)")
+        let list = try #require(interstitials.first?.string("X-ASSET-LIST"))
+        let assets = try #require(try await HTTP.get(s.base + list).json()["ASSETS"] as? [[String: Any]])
+        let asset = try #require(assets.first?["URI"] as? String)
+        let adMaster = try await HTTP.get(s.base + asset)
+        #expect(adMaster.status == 200)
+        #expect(adMaster.text.hasPrefix("#EXTM3U"))
+    }
+
+    @Test func channelWithoutPolicyPlaysWithoutAds() async throws {
+        let s = try await TestServer.started()
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await Self.session(s)
+        let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
+        #expect(!text.contains("DATERANGE") && !text.contains("DISCONTINUITY"))
+    }
+}
