@@ -66,6 +66,7 @@ public func buildApplication(
         return parts.count == 3 && catalog.snapshot.value.versions[String(parts[0])]?[String(parts[1])] != nil
     }
     AdminRoutes(service: service, library: library, catalog: catalog, metrics: metrics).register(on: router)
+    AdAdminRoutes(service: service, catalog: catalog, ledger: store as? any AdLedger).register(on: router)
 
     var app = Application(
         router: router,

@@ -96,10 +96,11 @@ public struct AdPolicy: Sendable, Hashable, Codable {
         case utcOffsetMinutes = "utc_offset_minutes"
     }
 
-    /// Decodes a policy; every field but `channel` may be left out (defaults as in `init`).
+    /// Decodes a policy; every field may be left out (defaults as in `init`; `channel` empty,
+    /// for callers that take it from elsewhere, e.g. the URL).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = AdPolicy(channel: try c.decode(String.self, forKey: .channel))
+        let d = AdPolicy(channel: try c.decodeIfPresent(String.self, forKey: .channel) ?? "")
         self.init(
             channel: d.channel,
             positions: try c.decodeIfPresent([BreakPosition].self, forKey: .positions) ?? d.positions,
