@@ -80,6 +80,7 @@ let package = Package(
                 "Server", "Showrunner", "Store", "Packager", "MediaCore", "ShowrunnerCLI", "ShowrunnerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            exclude: ["VAST/Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -57,6 +57,7 @@ public func buildApplication(
                            offers: ExternalOffers(logger: logger))
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
+        VASTRoutes(sessions: s, catalog: catalog).register(on: router)
         sessions = s
     }
     PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), sessions: sessions, clock: clock).register(on: router)

@@ -123,6 +123,66 @@ final class AdSessions: Sendable {
         return record
     }
 
+    /// A session for one VAST request (`GET /v1/vast`): one break of `durationMS` at `position`,
+    /// decided by the built-in engine and recorded like any session (caps and pacing count it).
+    /// With a title live on the channel, its template picks the packages; without, any package of
+    /// a creative serves (the session has no version).
+    func createVAST(channel: Showrunner.Channel, title: Title?, device: String, model: String?, endpoint: EndpointKind?,
+                    position: BreakPosition, durationMS: Int64) async throws(ShowrunnerError) -> SessionRecord {
+        let snap = catalog.snapshot.value
+        let now = clock.now()
+        if counters.withLock({ $0.dayStart }) != Self.dayStart(now) { try await loadCounters() }
+        let policy = snap.policies[channel.id] ?? AdPolicy(channel: channel.id, positions: [])
+        var inventory = snap.inventory
+        let version: TitleVersion
+        if let title, case .playable(let live) = snap.availability(title: title.id, channel: channel.id, now: now) {
+            version = live
+        } else {
+            version = TitleVersion(id: Self.noVersion, title: title?.id ?? Self.noVersion, path: "", format: "any", durationMS: durationMS,
+                                   renditions: [], cutsMS: [], createdAt: now, source: nil)
+            let any = AdTemplate.key(of: version)
+            for (id, c) in inventory.creatives {
+                var c = c
+                if let first = c.packages.first {
+                    var p = first
+                    p.template = any
+                    c.packages = [p]
+                }
+                inventory.creatives[id] = c
+            }
+        }
+        let id = Self.newSessionID()
+        let household = counters.withLock { $0.households[device] } ?? device
+        let plan = [BreakPlan(position: position, atMS: position == .post ? durationMS : 0, plannedMS: durationMS)]
+        let request = DecisionRequest(
+            sessionID: id, channel: channel, policy: policy, title: title ?? Title(id: Self.noVersion, name: "", kind: .film(brand: nil)),
+            version: version, device: device, household: household, model: model, endpoint: endpoint ?? channel.endpoint,
+            now: now, breaks: plan)
+        let decisions: [BreakDecision] = counters.withLock { c in
+            let counts = DeliveryCounts(
+                campaignToday: c.totals.campaignToday, campaignBeforeToday: c.totals.campaignBeforeToday,
+                deviceToday: c.totals.deviceToday[device] ?? [:], householdToday: c.totals.householdToday[household] ?? [:])
+            let made = AdDecisionEngine.decide(request, inventory: inventory, counts: counts)
+            for b in made {
+                for s in b.placed where s.reason == .filled {
+                    guard let campaign = s.campaign else { continue }
+                    c.totals.campaignToday[campaign, default: 0] += 1
+                    c.totals.deviceToday[device, default: [:]][campaign, default: 0] += 1
+                    c.totals.householdToday[household, default: [:]][campaign, default: 0] += 1
+                }
+            }
+            return made
+        }
+        let session = PlaybackSession(
+            id: id, channel: channel.id, title: title?.id ?? Self.noVersion, version: version.id == Self.noVersion ? Self.noVersion : version.id,
+            device: device, household: household, model: model, endpoint: request.endpoint, createdAt: now,
+            expiresAt: now.adding(seconds: Int64(policy.sessionTTLSeconds)), programDateTime: now.milliseconds, interstitials: true)
+        let record = SessionRecord(session: session, breaks: decisions)
+        try await ledger.record(record)
+        keep(record)
+        return record
+    }
+
     private func keep(_ record: SessionRecord) {
         let now = clock.now()
         live.withLock { m in
@@ -313,13 +373,23 @@ final class AdSessions: Sendable {
         return out
     }
 
+    /// The version a VAST request's session stands for: none (`-`), so any package of a creative serves.
+    static let noVersion = "-"
+
+    /// The package of `creative` a session plays: the one conditioned to its version's template
+    /// (for a VAST session, which has no title version, the first).
+    func package(of creative: Creative, for record: SessionRecord) throws(ShowrunnerError) -> CreativePackage? {
+        if record.session.version == Self.noVersion { return creative.packages.first }
+        return creative.package(for: AdTemplate.key(of: try versionOf(record)))
+    }
+
     /// The package of a placed slot (`<break>.<slot>`).
     func slotPackage(_ entry: Entry, slotKey: String) throws(ShowrunnerError) -> CreativePackage {
         guard let dot = slotKey.lastIndex(of: "."), let slotIndex = Int(slotKey[slotKey.index(after: dot)...]),
               let b = entry.record.breaks.first(where: { $0.id == slotKey[..<dot] }),
               let slot = b.placed.first(where: { $0.slot == slotIndex }),
               let creativeID = slot.creative, let creative = catalog.snapshot.value.creatives[creativeID],
-              let package = creative.package(for: AdTemplate.key(of: try versionOf(entry.record))) else {
+              let package = try self.package(of: creative, for: entry.record) else {
             throw ShowrunnerError.notFound("slot", slotKey)
         }
         return package
@@ -337,8 +407,7 @@ final class AdSessions: Sendable {
               let creativeID = slot.creative, let creative = catalog.snapshot.value.creatives[creativeID] else {
             throw ShowrunnerError.notFound("slot", slotKey)
         }
-        let version = try versionOf(record)
-        guard let package = creative.package(for: AdTemplate.key(of: version)),
+        guard let package = try self.package(of: creative, for: record),
               package.renditions.contains(where: { $0.id == rendition }) else { throw ShowrunnerError.notFound("rendition", rendition) }
         guard !file.isEmpty, !file.contains("/"), file != ".", file != "..", !file.hasPrefix(".") else {
             throw ShowrunnerError.notFound("file", file)

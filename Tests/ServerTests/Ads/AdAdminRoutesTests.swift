@@ -72,7 +72,7 @@ import Testing
                                                        ["position": "mid", "at_ms": 4000, "planned_ms": 12_000]]])
         #expect(ok.status == 200, "\(ok.text)")
         _ = try await HTTP.send("PUT", s.base + "/v1/admin/policies/tv", token: s.tokens[.operator], json: ["positions": ["mid"]])
-        try await Task.sleep(for: .milliseconds(150))
+        try await s.caughtUp()
         let plan = try await HTTP.get(url + "?channel=tv", token: s.tokens[.viewer]).json()
         let breaks = try #require(plan["breaks"] as? [[String: Any]])
         #expect(breaks.count == 1)

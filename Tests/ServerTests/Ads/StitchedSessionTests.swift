@@ -12,7 +12,11 @@ import Testing
 /// stitched playlists checked by the conformance kit, beacons, the tracking feed, interstitials.
 @Suite(.serialized) struct StitchedSessionTests {
     /// Conditioned ad packages, made once per run (kept between runs like the other fixtures).
+    private static let lock = NSLock()
+
     static func conditioned(_ sample: String) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
         let like = try Fixtures.package("ad-10s.mp4")
         let out = Fixtures.dir + "/cond-" + sample + "-v1"
         if !FileManager.default.fileExists(atPath: out + "/master.m3u8") {
@@ -47,7 +51,7 @@ import Testing
                          markers: .both, slate: "slate")
         policy(&p)
         _ = try await s.store.apply(.putPolicy(p), actor: a, at: now)
-        try await Task.sleep(for: .milliseconds(150))  // the catalog refresh picks it up
+        try await s.caughtUp()  // the catalog refresh has picked it up
         return s
     }
 
@@ -183,5 +187,78 @@ import Testing
         let (sid, _) = try await Self.session(s)
         let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
         #expect(!text.contains("DATERANGE") && !text.contains("DISCONTINUITY"))
+    }
+}
+
+/// The external VAST ad server of a channel, and the built-in engine served as VAST.
+@Suite(.serialized) struct VASTAdServerTests {
+    /// The decisions of the first break (pre) of a new session on channel tv.
+    static func preRoll(_ s: TestServer, vast: String?, timeoutMS: Int = 1500) async throws -> [SlotDecision] {
+        _ = try await s.store.apply(.putPolicy(AdPolicy(channel: "tv", positions: [.pre, .mid, .post], preRollMS: 20_000, midRollMS: 20_000,
+                                                        postRollMS: 10_000, slate: "slate", vastURL: vast, vastTimeoutMS: timeoutMS)),
+                                    actor: "test", at: s.clock.now())
+        try await s.caughtUp()
+        let (sid, _) = try await StitchedSessionTests.session(s, query: "device=vast-\(UUID().uuidString.prefix(8))")
+        let record = try #require(try await s.store.session(id: sid))
+        // Whatever the ad server did, the playlist is whole.
+        let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
+        #expect(text.hasSuffix("#EXT-X-ENDLIST\n"))
+        return record.breaks[0].slots
+    }
+
+    @Test func externalAdServerFirstThenFallbacks() async throws {
+        let s = try await StitchedSessionTests.server()
+        defer { Task { await s.stop() } }
+        let vast = try TestVASTServer()
+        defer { vast.stop() }
+        // The ad server names our creative (through a wrapper): it fills the pre-roll.
+        var slots = try await Self.preRoll(s, vast: vast.base + "/wrap-ours/brew-15")
+        #expect(slots.first { $0.slot == 0 }?.source == .vast)
+        #expect(slots.first { $0.slot == 0 }?.creative == "brew-15")
+        // Failures fall back to the built-in engine, each noted with its reason.
+        for (path, words) in [("/slow", "timeout"), ("/malformed", "xml"), ("/loop", "loop"), ("/passwd", "not http"),
+                              ("/status/500", "500"), ("/empty", "no ad"), ("/inline.xml", "creative-1")] {
+            // A generous timeout for all but /slow (the test machine is busy), so each fails for its own reason.
+            slots = try await Self.preRoll(s, vast: vast.base + path, timeoutMS: path == "/slow" ? 500 : 5000)
+            let note = slots.first { $0.reason == .vastError }
+            #expect(note != nil, "\(path): no vast_error note in \(slots)")
+            #expect(note?.detail.lowercased().contains(words.lowercased()) == true, "\(path): \(note?.detail ?? "-")")
+            #expect(slots.first { $0.slot == 0 }?.source == .engine, "\(path): the engine fills")
+        }
+        // An unreachable server is the same.
+        slots = try await Self.preRoll(s, vast: "http://127.0.0.1:9/vast", timeoutMS: 400)
+        #expect(slots.contains { $0.reason == .vastError })
+    }
+
+    @Test func builtInEngineAsVAST42PassesVastlint() async throws {
+        let s = try await StitchedSessionTests.server()
+        defer { Task { await s.stop() } }
+        let r = try await HTTP.get(s.base + "/v1/vast?channel=tv&device=tv-9&break=mid&duration=30", headers: ["X-Forwarded-Proto": "https"])
+        #expect(r.status == 200)
+        #expect(r.headers["content-type"]?.hasPrefix("application/xml") == true)
+        let doc = try VASTParser.parse(r.text)
+        #expect(doc.version == "4.2")
+        let first = try #require(doc.ads.first)
+        guard case .inLine(let inline) = first.kind else { Issue.record("not InLine"); return }
+        #expect(inline.creatives.first?.universalAdIDs.first?.value == "brew-15")
+        #expect(inline.impressions.first?.hasPrefix("https://") == true)
+        // The decision is recorded as a session; its impression beacon lands in the ledger.
+        let beacon = try #require(inline.impressions.first).replacingOccurrences(of: "https://127.0.0.1:\(s.port)", with: s.base)
+        #expect(try await HTTP.get(beacon).status == 204)
+        // The MediaFile is the ad's HLS, served.
+        let media = try #require(inline.firstLinear?.linear.mediaFiles.first?.url).replacingOccurrences(of: "https://127.0.0.1:\(s.port)", with: s.base)
+        #expect(try await HTTP.get(media).status == 200)
+        // vastlint (conformance kit): valid, no warnings.
+        let dir = try TempDir("vast")
+        defer { dir.cleanup() }
+        try r.body.write(to: URL(fileURLWithPath: dir.file("ours.xml")))
+        let out = try conformanceCheck(dir.file("ours.xml"), kinds: "vast")
+        #expect(out.contains("SKIP") || out.contains("0 errors, 0 warnings"), "\(out)")
+        // No fill is a valid empty VAST; bad requests name the field.
+        let none = try await HTTP.get(s.base + "/v1/vast?channel=tv&device=tv-9&break=pre&duration=2")
+        #expect(try VASTParser.parse(none.text).ads.isEmpty)
+        #expect(try await HTTP.get(s.base + "/v1/vast?channel=tv&device=tv-9&break=side&duration=30").errorField == "break")
+        #expect(try await HTTP.get(s.base + "/v1/vast?channel=nope&device=tv-9&duration=30").status == 404)
+        #expect(try await HTTP.get(s.base + "/v1/vast?channel=tv&device=a%0Ab&duration=30").errorField == "device")
     }
 }

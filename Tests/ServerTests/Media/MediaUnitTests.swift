@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import Testing
 @testable import Server
@@ -6,6 +9,10 @@ import Testing
 // See Sources/Server/Media/MediaOpenFile.swift: `struct stat` may be attributed to CNIOLinux.
 #if canImport(CNIOLinux)
 import CNIOLinux
+#endif
+// ... or to CDispatch, when another file of this target imports FoundationNetworking first.
+#if canImport(CDispatch)
+import CDispatch
 #endif
 
 @Suite("Media path validation")

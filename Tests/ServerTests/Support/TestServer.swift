@@ -113,6 +113,19 @@ final class TestServer: @unchecked Sendable {
         dir.cleanup()
     }
 
+    /// Waits until the server's catalog snapshot has caught up with the store (every change made
+    /// so far is visible to player routes); fails after 10 s.
+    func caughtUp() async throws {
+        let want = try await store.revision()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let r = try await HTTP.get(base + "/healthz")
+            if let revision = (try? r.json())?["revision"] as? Int, revision >= want { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("the server's catalog did not reach revision \(want) in 10 s")
+    }
+
     static func started(seed: Bool = true) async throws -> TestServer {
         let s = try TestServer()
         if seed { try await s.seed() }
