@@ -33,6 +33,10 @@ struct PackageAssembler {
 
     func write() throws(PackageError) -> PackageReport {
         let cutsMS = result.cuts.map(ms)
+        // The program ends where its video ends: audio running a frame or two past it (AAC
+        // priming and padding) does not lengthen the last segment, in any rendition, so every
+        // rendition has the same duration and an ad is as long as its picture.
+        let videoEnd = result.segments.joined().compactMap(\.videoEnd).max()
         var built: [Built] = []
         var target = 1
         for (r, plan) in result.plans.enumerated() {
@@ -46,7 +50,7 @@ struct PackageAssembler {
                     let next = records[i + 1].index
                     end = next < cutsMS.count ? cutsMS[next] : ms(records[i + 1].start)
                 } else {
-                    end = max(ms(rec.end), start + 1)
+                    end = max(ms(videoEnd ?? rec.end), start + 1)
                 }
                 durations.append(max(1, end - start))
             }

@@ -141,6 +141,38 @@ extension SQLiteStore: AdLedger {
         }
     }
 
+    public func link(_ links: [DeviceLink], at: Timestamp) async throws(ShowrunnerError) -> Int {
+        for l in links { try l.check() }
+        guard !links.isEmpty else { return 0 }
+        return try await groupWrite { db in
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO device_household (device_id, household_id, linked_at) VALUES (?, ?, ?)
+                ON CONFLICT(device_id) DO UPDATE SET household_id = excluded.household_id, linked_at = excluded.linked_at
+                WHERE household_id <> excluded.household_id
+                """)
+            var n = 0
+            for l in links {
+                try upsert.execute(arguments: [l.deviceID, l.householdID, at.milliseconds])
+                n += db.changesCount
+            }
+            return n
+        }
+    }
+
+    public func eventStats() async throws(ShowrunnerError) -> EventStats {
+        try await read { db in
+            var stats = EventStats()
+            for row in try Row.fetchAll(db, sql: "SELECT type, source, COUNT(*) AS n, SUM(flags <> '[]') AS f FROM event GROUP BY type, source") {
+                let n = try row.int("n")
+                stats.total += n
+                stats.byType[try row.text("type"), default: 0] += n
+                stats.bySource[try row.text("source"), default: 0] += n
+                stats.flagged += try row.optionalInt("f") ?? 0
+            }
+            return stats
+        }
+    }
+
     // MARK: Group commit
 
     private func encodeJSON(_ value: some Encodable) throws(ShowrunnerError) -> String {

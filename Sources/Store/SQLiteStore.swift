@@ -115,7 +115,10 @@ public final class SQLiteStore: CatalogStore {
         config.busyMode = .timeout(max(0, busyTimeout))
         config.label = "showrunner.catalog"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // FULL: a commit is on disk before it returns (WAL synced at each commit), so an
+            // acknowledged event, session or catalog change survives power loss. Group commit
+            // (the ledger) shares one sync among many writes.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         return config
     }

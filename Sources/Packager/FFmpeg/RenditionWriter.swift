@@ -25,6 +25,8 @@ struct SegmentRecord: Sendable {
     var start: MediaTime
     /// Latest presentation end (pts + duration) of any packet in it.
     var end: MediaTime
+    /// Latest presentation end of its video packets (nil without video).
+    var videoEnd: MediaTime?
     var keyframes: [KeyframeRecord]
 }
 
@@ -83,6 +85,7 @@ final class RenditionWriter {
         var startPosition: Int64
         var start: MediaTime?
         var end: MediaTime?
+        var videoEnd: MediaTime?
         var keyframes: [KeyframeRecord] = []
         var packets = 0
         /// fMP4: a fragment is open (packets written since the last fragment flush).
@@ -288,6 +291,7 @@ final class RenditionWriter {
         let keyVideo = isKeyframe && m.isVideo
         if seg.start == nil || pts < seg.start! { seg.start = pts }
         if seg.end == nil || end > seg.end! { seg.end = end }
+        if m.isVideo, seg.videoEnd == nil || end > seg.videoEnd! { seg.videoEnd = end }
         seg.packets += 1
 
         switch container {
@@ -356,7 +360,7 @@ final class RenditionWriter {
         let size = sink.position - seg.startPosition
         let record = SegmentRecord(
             index: seg.index, fileName: seg.fileName, size: size,
-            start: seg.start ?? .zero, end: seg.end ?? seg.start ?? .zero, keyframes: seg.keyframes)
+            start: seg.start ?? .zero, end: seg.end ?? seg.start ?? .zero, videoEnd: seg.videoEnd, keyframes: seg.keyframes)
         segments.append(record)
         open = nil
         return record

@@ -168,6 +168,9 @@ struct TranscodeJob {
                 }
                 let pkt = pool[slot]
                 if pkt.pointee.dts == nopts { pkt.pointee.dts = pkt.pointee.pts }
+                // Encoders leave video durations at 0; the time base is one tick per frame, so a
+                // frame lasts 1 (the last segment then ends where the last frame does).
+                if id < Self.audioBase, pkt.pointee.duration <= 0 { pkt.pointee.duration = 1 }
                 let key = id < Self.audioBase ? pkt.pointee.flags & AV_PKT_FLAG_KEY != 0 : true
                 if clones {
                     for k in encoders.indices {

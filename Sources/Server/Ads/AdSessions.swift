@@ -61,6 +61,11 @@ final class AdSessions: Sendable {
         }
     }
 
+    /// A device was linked to a household: later decisions count its caps with that household.
+    func linked(device: String, household: String) {
+        counters.withLock { $0.households[device] = household }
+    }
+
     // MARK: Making sessions
 
     /// What a player asked for on the master URL.

@@ -150,6 +150,55 @@ public protocol AdLedger: Sendable {
     func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent]
     /// Placed ads per campaign since `dayStart` and before it, and today's per device and household.
     func deliveryTotals(dayStart: Timestamp) async throws(ShowrunnerError) -> DeliveryTotals
-    /// The household a device is linked to, if any.
+    /// Every device → household link.
     func households() async throws(ShowrunnerError) -> [String: String]
+    /// Links devices to households (a later link of a device replaces its earlier one).
+    /// Returns how many links changed.
+    func link(_ links: [DeviceLink], at: Timestamp) async throws(ShowrunnerError) -> Int
+    /// Stored event counts, by type and source, and how many carry invalid-traffic flags.
+    func eventStats() async throws(ShowrunnerError) -> EventStats
+}
+
+/// A device belongs to a household (or account); unlinked devices count as their own.
+public struct DeviceLink: Sendable, Hashable, Codable {
+    public var deviceID: String
+    public var householdID: String
+
+    public init(deviceID: String, householdID: String) {
+        self.deviceID = deviceID
+        self.householdID = householdID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case deviceID = "device_id", householdID = "household_id"
+    }
+
+    /// Both ids: 1-128 of `A-Z a-z 0-9 . _ : -`.
+    public func check() throws(ShowrunnerError) {
+        for (field, v) in [("device_id", deviceID), ("household_id", householdID)] {
+            guard !v.isEmpty, v.utf8.count <= 128, v.utf8.allSatisfy({ b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x3A || b == 0x2D
+            }) else { throw .invalid(field, "must be 1-128 characters of A-Z a-z 0-9 . _ : -") }
+        }
+    }
+}
+
+/// What the event ledger holds (`showrunner events stats`).
+public struct EventStats: Sendable, Hashable, Codable {
+    public var total: Int64
+    public var byType: [String: Int64]
+    public var bySource: [String: Int64]
+    public var flagged: Int64
+
+    public init(total: Int64 = 0, byType: [String: Int64] = [:], bySource: [String: Int64] = [:], flagged: Int64 = 0) {
+        self.total = total
+        self.byType = byType
+        self.bySource = bySource
+        self.flagged = flagged
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, flagged
+        case byType = "by_type", bySource = "by_source"
+    }
 }
