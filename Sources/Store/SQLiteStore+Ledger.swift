@@ -76,7 +76,12 @@ extension SQLiteStore: AdLedger {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             var n = 0
-            for (e, flags) in rows {
+            for (e, given) in rows {
+                var flags = given
+                if e.source == .client {
+                    let found = try TrafficLookup.flags(for: e, db)
+                    if !found.isEmpty { flags = try JSONText.encode(found.map(\.rawValue)) }
+                }
                 try insert.execute(arguments: [e.eventID, e.type, e.source.rawValue, e.deviceID, e.endpoint?.rawValue, e.model, e.channel,
                                                e.titleID, e.sessionID, e.slotID, e.creativeID, e.campaignID, e.positionMS,
                                                e.ts.milliseconds, e.sentAt?.milliseconds, e.receivedAt.milliseconds, e.appVersion, flags])
@@ -219,6 +224,38 @@ extension SQLiteStore: AdLedger {
             }
             for (op, r) in zip(batch, results) { op.continuation.resume(returning: r) }
         }
+    }
+}
+
+/// Reads what `TrafficRules` needs about an event, inside the ingest transaction (earlier
+/// events of the same batch included).
+enum TrafficLookup {
+    static func flags(for e: LedgerEvent, _ db: Database) throws -> [TrafficFlag] {
+        var context = TrafficContext()
+        if let slot = e.slotID {
+            context.slotHistory = try Row.fetchAll(db, sql: "SELECT type, ts FROM event WHERE slot_id = ? AND source = ?",
+                                                   arguments: [slot, e.source.rawValue]).map { row in
+                LedgerEvent(eventID: "", type: try row.text("type"), source: e.source, ts: try row.timestamp("ts"), receivedAt: e.receivedAt)
+            }
+            let parts = slot.split(separator: ".")
+            if parts.count == 3, let index = Int(parts[2]) {
+                context.adDurationMS = try Int64.fetchOne(db, sql: "SELECT duration_ms FROM ad_decision WHERE session = ? AND break_id = ? AND slot = ?",
+                                                          arguments: [String(parts[0]), String(parts[1]), index])
+            }
+        }
+        if let sid = e.sessionID {
+            let expires = try Int64.fetchOne(db, sql: "SELECT expires_at FROM play_session WHERE id = ?", arguments: [sid])
+            context.session = .some(expires.map { x in
+                PlaybackSession(id: sid, channel: "", title: "", version: "", device: "", household: "", model: nil, endpoint: .tv,
+                                createdAt: Timestamp(milliseconds: 0), expiresAt: Timestamp(milliseconds: x), programDateTime: 0, interstitials: false)
+            })
+        }
+        if let device = e.deviceID {
+            context.deviceEventsLastSecond = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM event WHERE device_id = ? AND ts > ? AND ts <= ? AND source = 'client'",
+                arguments: [device, e.ts.milliseconds - 1000, e.ts.milliseconds]) ?? 0
+        }
+        return TrafficRules.flags(e, context)
     }
 }
 

@@ -12,6 +12,9 @@ enum Schema {
         migrator.registerMigration("v2-ads") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-event-lookups") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -233,5 +236,13 @@ enum Schema {
             household_id TEXT NOT NULL,
             linked_at INTEGER NOT NULL
         );
+        """
+
+    /// Lookups the invalid-traffic rules make at ingest: a slot's earlier events, a device's
+    /// recent events.
+    static let v3 = """
+        CREATE INDEX event_by_slot ON event(slot_id, source) WHERE slot_id IS NOT NULL;
+        CREATE INDEX event_by_device ON event(device_id, ts);
+        CREATE INDEX ad_decision_by_slot ON ad_decision(session, break_id, slot);
         """
 }

@@ -426,7 +426,7 @@ final class AdSessions: Sendable {
             let now = clock.now()
             for type in Self.beaconTypes(playlist, segment: index) {
                 beacons.append(LedgerEvent(
-                    eventID: "srv:\(slot.slotID(session: sid)):\(type)", type: type, source: .server, deviceID: record.session.device,
+                    eventID: "srv:\(slot.slotID(session: sid)):\(type)", type: "ad." + type, source: .server, deviceID: record.session.device,
                     endpoint: record.session.endpoint, model: record.session.model, channel: record.session.channel,
                     titleID: record.session.title, sessionID: sid, slotID: slot.slotID(session: sid), creativeID: creativeID,
                     campaignID: slot.campaign, ts: now, receivedAt: now))

@@ -163,7 +163,7 @@ struct SessionRoutes {
         guard let slot else { throw ShowrunnerError.notFound("slot", String(slotText.prefix(80))) }
         let now = sessions.clock.now()
         let e = LedgerEvent(
-            eventID: "cli:\(slotText):\(event)", type: event, source: .client, deviceID: record.session.device,
+            eventID: "cli:\(slotText):\(event)", type: "ad." + event, source: .client, deviceID: record.session.device,
             endpoint: record.session.endpoint, model: record.session.model, channel: record.session.channel,
             titleID: record.session.title, sessionID: record.session.id, slotID: slotText, creativeID: slot.creative,
             campaignID: slot.campaign, ts: now, receivedAt: now)

@@ -118,7 +118,7 @@ import Testing
         }
         _ = try await HTTP.get(s.base + pre[0].uri)  // a retry counts once
         let events = try await s.store.events(session: sid)
-        #expect(Set(events.map(\.type)) == ["impression", "start", "firstQuartile", "midpoint", "thirdQuartile", "complete"])
+        #expect(Set(events.map(\.type)) == ["ad.impression", "ad.start", "ad.firstQuartile", "ad.midpoint", "ad.thirdQuartile", "ad.complete"])
         #expect(events.count == 6)
         #expect(events.allSatisfy { $0.source == .server && $0.creativeID == "brew-15" && $0.campaignID == "brew" && $0.deviceID == "tv-1" })
         // Slate segments are filler, not impressions.
@@ -146,7 +146,7 @@ import Testing
         #expect(try await HTTP.get(s.base + start).status == 204)
         #expect(try await HTTP.get(s.base + start).status == 204)  // a repeat counts once
         let client = try await s.store.events(session: sid).filter { $0.source == .client }
-        #expect(client.map(\.type) == ["start"])
+        #expect(client.map(\.type) == ["ad.start"])
         // Bad beacons and sessions.
         #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/beacon?slot=\(sid).pre.0&event=explode").status == 400)
         #expect(try await HTTP.get(s.base + "/v1/sessions/\(sid)/beacon?slot=nope&event=start").status == 404)
