@@ -58,7 +58,7 @@ public func buildApplication(
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
-        //EVENTS EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger).register(on: router)
+        EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger).register(on: router)
         sessions = s
     }
     PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), sessions: sessions, clock: clock).register(on: router)
