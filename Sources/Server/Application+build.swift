@@ -69,6 +69,9 @@ public func buildApplication(
     }
     AdminRoutes(service: service, library: library, catalog: catalog, metrics: metrics).register(on: router)
     AdAdminRoutes(service: service, catalog: catalog, ledger: store as? any AdLedger).register(on: router)
+    if let reports = store as? any ReportSource {
+        ReportRoutes(source: reports, service: service, clock: clock).register(on: router)
+    }
 
     var app = Application(
         router: router,

@@ -84,3 +84,74 @@ struct EventsCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `showrunner report views|ads|reach`: reports over the event ledger.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "report", abstract: "Views, ad delivery and cross-screen reach.",
+                                                    subcommands: [Views.self, Ads.self, Reach.self])
+
+    struct Options: ParsableArguments {
+        @Option(help: "First day (ISO 8601 date or time; default: 7 days ago).") var from: String?
+        @Option(help: "Day after the last (default: tomorrow).") var to: String?
+        @Option(help: "table, csv or json.") var format: String = "table"
+        @Flag(help: "Count events flagged as invalid traffic too.") var includeFlagged = false
+
+        func period() throws -> ReportPeriod {
+            let now = SystemClock().now()
+            let today = now.milliseconds - now.milliseconds % 86_400_000
+            let from = try parseTime(self.from, option: "--from") ?? Timestamp(milliseconds: today - 7 * 86_400_000)
+            let until = try parseTime(to, option: "--to") ?? Timestamp(milliseconds: today + 86_400_000)
+            guard from < until else { throw ValidationError("--from must be before --to") }
+            return ReportPeriod(from: from, until: until)
+        }
+
+        func emit<R: Codable>(_ report: R, _ table: ReportTable) throws {
+            switch format {
+            case "json":
+                let e = JSONEncoder()
+                e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try e.encode(report), as: UTF8.self))
+            case "csv": print(table.csv, terminator: "")
+            case "table": print(table.text)
+            default: throw ValidationError("--format '\(format)' is not table, csv or json")
+            }
+        }
+    }
+
+    struct Views: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Views per title, channel, endpoint kind and day; completion; watch time.")
+        @OptionGroup var options: Options
+        @Option(help: "Seconds played for a view.") var minSeconds: Int = 10
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let period = try options.period()
+            let r = try await withService(store) { _, st in try await st.viewReport(period, minimumMS: Int64(minSeconds) * 1000, includeFlagged: options.includeFlagged) }
+            try options.emit(r, .views(r))
+        }
+    }
+
+    struct Ads: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ad events per campaign, creative, channel and break, server and client side by side.")
+        @OptionGroup var options: Options
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let period = try options.period()
+            let r = try await withService(store) { _, st in try await st.adReport(period, includeFlagged: options.includeFlagged) }
+            try options.emit(r, .ads(r))
+        }
+    }
+
+    struct Reach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unique devices and households and average frequency per campaign, across TV, mobile and boot.")
+        @OptionGroup var options: Options
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let period = try options.period()
+            let r = try await withService(store) { _, st in try await st.reachReport(period, includeFlagged: options.includeFlagged) }
+            try options.emit(r, .reach(r))
+        }
+    }
+}

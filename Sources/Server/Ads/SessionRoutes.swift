@@ -19,6 +19,19 @@ struct SessionRoutes {
         router.get("/v1/sessions/:sid/:playlist") { _, context in try await self.mediaPlaylist(context) }
         router.get("/v1/sessions/:sid/slots/:slot/:part") { request, context in try await self.slotFile(request, context) }
         router.get("/v1/sessions/:sid/slots/:slot/:part/:file") { request, context in try await self.adSegment(request, context) }
+        // HEAD: the same answers without their bodies (and an ad segment's HEAD fires no beacon).
+        router.head("/v1/sessions/:sid/tracking") { _, context in Self.head(try await self.tracking(context)) }
+        router.head("/v1/sessions/:sid/assets/:asset") { _, context in Self.head(try await self.assetList(context)) }
+        router.head("/v1/sessions/:sid/:playlist") { _, context in Self.head(try await self.mediaPlaylist(context)) }
+        router.head("/v1/sessions/:sid/slots/:slot/:part") { request, context in try await self.slotFile(request, context) }
+        router.head("/v1/sessions/:sid/slots/:slot/:part/:file") { request, context in try await self.adSegment(request, context) }
+    }
+
+    /// A GET response as a HEAD answer: its headers and length, no body.
+    static func head(_ r: Response) -> Response {
+        var headers = r.headers
+        if let n = r.body.contentLength { headers[.contentLength] = String(n) }
+        return Response(status: r.status, headers: headers, body: .init())
     }
 
     static let playlistHeaders: HTTPFields = [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "private, max-age=5"]

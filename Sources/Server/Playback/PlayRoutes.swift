@@ -14,6 +14,7 @@ struct PlayRoutes {
     func register(on router: Router<ServerContext>) {
         router.get("/v1/channels/:channel/titles") { _, context in try self.titles(context) }
         router.get("/v1/play/:channel/:title/master.m3u8") { request, context in try await self.master(request, context) }
+        router.head("/v1/channels/:channel/titles") { _, context in SessionRoutes.head(try self.titles(context)) }
     }
 
     struct ChannelTitle: Encodable {

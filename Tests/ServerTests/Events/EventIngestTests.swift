@@ -1,4 +1,5 @@
 import Foundation
+import MediaCore
 import Showrunner
 import ShowrunnerTestSupport
 import Store
@@ -117,5 +118,27 @@ import FoundationNetworking
         let m = try await HTTP.get(s.base + "/v1/play/tv/ep1/master.m3u8?device=phone-1")
         let sid = try #require(m.headers["x-showrunner-session"])
         #expect(try await s.store.session(id: sid)?.session.household == "hh-9")
+    }
+
+    @Test func reportsOverHTTPAndHeadRequests() async throws {
+        let s = try await StitchedSessionTests.server()
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await StitchedSessionTests.session(s)
+        let playlist = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8")
+        let head = try await HTTP.request("HEAD", s.base + "/v1/sessions/\(sid)/v360p.m3u8")
+        #expect(head.status == 200 && head.body.isEmpty && head.headers["content-length"] == String(playlist.body.count))
+        // Fetch the pre-roll's segments (server beacons), and report a client impression.
+        let media = try MediaPlaylist.parse(playlist.text)
+        for seg in media.segments where seg.uri.contains("/slots/pre.0/") { _ = try await HTTP.get(s.base + seg.uri) }
+        _ = try await Self.post(s, try Self.json([Self.event("impression", device: "tv-1", ts: "2026-11-29T09:59:59.000Z", extra: ["slot_id": "\(sid).pre.0", "session_id": sid])]))
+        #expect(try await HTTP.get(s.base + "/v1/reports/ads").status == 401)
+        let r = try await HTTP.get(s.base + "/v1/reports/ads?from=2026-11-29&to=2026-11-30", token: s.tokens[.viewer])
+        let rows = try #require(try r.json()["rows"] as? [[String: Any]])
+        let pre = try #require(rows.first { $0["break"] as? String == "pre" })
+        #expect((pre["server"] as? [String: Int])?["impression"] == 1 && (pre["client"] as? [String: Int])?["impression"] == 1)
+        let csv = try await HTTP.get(s.base + "/v1/reports/reach?from=2026-11-29&to=2026-11-30&format=csv", token: s.tokens[.viewer])
+        #expect(csv.headers["content-type"]?.hasPrefix("text/csv") == true)
+        #expect(csv.text.hasPrefix("campaign,impressions,devices,households,average_frequency,devices_by_endpoint\r\nbrew,1,1,1,1.000,tv=1\r\n"), "\(csv.text)")
+        #expect(try await HTTP.get(s.base + "/v1/reports/nope", token: s.tokens[.viewer]).status == 404)
     }
 }
