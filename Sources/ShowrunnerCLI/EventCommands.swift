@@ -66,7 +66,22 @@ struct IdentityCommand: AsyncParsableCommand {
 
 /// `showrunner events stats`: what the event ledger holds.
 struct EventsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "events", abstract: "The event ledger.", subcommands: [Stats.self])
+    static let configuration = CommandConfiguration(commandName: "events", abstract: "The event ledger.", subcommands: [Stats.self, Compact.self])
+
+    struct Compact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Roll raw events before DATE (a UTC day, at least 7 days ago) into daily aggregates and remove them.",
+            discussion: "Reports over compacted days give the same numbers as before; `events stats` still counts them.")
+        @Option(help: "First day kept raw, e.g. 2026-11-01.") var before: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func run() async throws {
+            guard let b = try parseTime(before, option: "--before") else { throw ValidationError("--before is required") }
+            let r = try await withService(store) { _, st in try await st.compact(before: b, now: SystemClock().now()) }
+            try output.emit(r) { "compacted \(r.events) event(s) before \(r.before) into \(r.aggregateRows) aggregate row(s)" }
+        }
+    }
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stored event counts by type and source (check acknowledged = stored).")

@@ -167,7 +167,14 @@ extension SQLiteStore: AdLedger {
     public func eventStats() async throws(ShowrunnerError) -> EventStats {
         try await read { db in
             var stats = EventStats()
-            for row in try Row.fetchAll(db, sql: "SELECT type, source, COUNT(*) AS n, SUM(flags <> '[]') AS f FROM event GROUP BY type, source") {
+            // Raw events, and the ones compacted into daily counts.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT type, source, SUM(n) AS n, SUM(f) AS f FROM (
+                    SELECT type, source, COUNT(*) AS n, SUM(flags <> '[]') AS f FROM event GROUP BY type, source
+                    UNION ALL
+                    SELECT type, source, SUM(n), SUM(CASE WHEN flagged = 1 THEN n ELSE 0 END) FROM agg_count GROUP BY type, source
+                ) GROUP BY type, source
+                """) {
                 let n = try row.int("n")
                 stats.total += n
                 stats.byType[try row.text("type"), default: 0] += n

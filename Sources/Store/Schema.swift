@@ -15,6 +15,9 @@ enum Schema {
         migrator.registerMigration("v3-event-lookups") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-event-aggregates") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
 
@@ -244,5 +247,33 @@ enum Schema {
         CREATE INDEX event_by_slot ON event(slot_id, source) WHERE slot_id IS NOT NULL;
         CREATE INDEX event_by_device ON event(device_id, ts);
         CREATE INDEX ad_decision_by_slot ON ad_decision(session, break_id, slot);
+        """
+
+    /// Daily aggregates that `events compact` rolls raw events into, keyed by exactly what the
+    /// reports group by, so a report over compacted days gives the numbers it gave before.
+    /// `clean` = 1 rows are computed from unflagged events only, `clean` = 0 rows from all events.
+    static let v4 = """
+        CREATE TABLE agg_viewing (
+            day TEXT NOT NULL, title TEXT NOT NULL, channel TEXT, endpoint TEXT, device TEXT, sid TEXT NOT NULL,
+            clean INTEGER NOT NULL, started INTEGER NOT NULL, completed INTEGER NOT NULL, watched INTEGER NOT NULL
+        );
+        CREATE INDEX agg_viewing_by_day ON agg_viewing(day);
+        CREATE TABLE agg_ad (
+            day TEXT NOT NULL, campaign TEXT NOT NULL, creative TEXT NOT NULL, channel TEXT NOT NULL, brk TEXT NOT NULL,
+            source TEXT NOT NULL, name TEXT NOT NULL, flagged INTEGER NOT NULL, n INTEGER NOT NULL
+        );
+        CREATE INDEX agg_ad_by_day ON agg_ad(day);
+        CREATE TABLE agg_reach (
+            day TEXT NOT NULL, campaign TEXT NOT NULL, slot TEXT NOT NULL, device TEXT NOT NULL, endpoint TEXT NOT NULL,
+            clean INTEGER NOT NULL
+        );
+        CREATE INDEX agg_reach_by_day ON agg_reach(day);
+        CREATE TABLE agg_count (
+            day TEXT NOT NULL, type TEXT NOT NULL, source TEXT NOT NULL, flagged INTEGER NOT NULL, n INTEGER NOT NULL
+        );
+        CREATE INDEX agg_count_by_day ON agg_count(day);
+        CREATE TABLE compaction (
+            before_ms INTEGER NOT NULL, at INTEGER NOT NULL, events INTEGER NOT NULL
+        );
         """
 }
