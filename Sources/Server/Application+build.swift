@@ -13,13 +13,16 @@ public struct ServerConfiguration: Sendable {
     public var mediaRoot: String
     /// How often the catalog snapshot checks the store for changes made elsewhere.
     public var refreshInterval: Duration
+    /// How long a client may take to send an event batch's body before a 408.
+    public var bodyTimeout: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoot: String = "Playlists",
-                refreshInterval: Duration = .milliseconds(250)) {
+                refreshInterval: Duration = .milliseconds(250), bodyTimeout: Duration = .seconds(10)) {
         self.host = host
         self.port = port
         self.mediaRoot = mediaRoot
         self.refreshInterval = refreshInterval
+        self.bodyTimeout = bodyTimeout
     }
 }
 
@@ -58,7 +61,8 @@ public func buildApplication(
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
-        EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger).register(on: router)
+        EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger,
+                    bodyTimeout: configuration.bodyTimeout).register(on: router)
         sessions = s
     }
     PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), sessions: sessions, clock: clock).register(on: router)

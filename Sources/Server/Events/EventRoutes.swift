@@ -19,9 +19,9 @@ struct EventRoutes {
     let clock: any WallClock
     let sessions: AdSessions?
     let logger: Logger
-    let gate = IngestGate(limit: 256)
     /// How long a client may take to send its body before a 408.
-    static let bodyTimeout = Duration.seconds(10)
+    let bodyTimeout: Duration
+    let gate = IngestGate(limit: 256)
 
     func register(on router: Router<ServerContext>) {
         router.post("/v1/events") { request, context in try await self.ingest(request, context) }
@@ -39,7 +39,7 @@ struct EventRoutes {
             throw Self.retry(.tooManyRequests, "too many event batches in flight; retry after 1 s")
         }
         defer { gate.leave() }
-        let body = try await Self.collect(request, limit: EventIntake.maxBatchBytes)
+        let body = try await Self.collect(request, limit: EventIntake.maxBatchBytes, timeout: bodyTimeout)
         let batch = EventIntake.decode(body, contentType: request.headers[.contentType], receivedAt: clock.now(),
                                        knownChannels: Set(catalog.snapshot.value.channels.keys))
         if let failure = batch.failure { throw failure }
@@ -90,7 +90,7 @@ struct EventRoutes {
 
     /// The body, at most `limit` bytes (413 beyond), within `bodyTimeout` (408 for a client that
     /// sends too slowly).
-    static func collect(_ request: Request, limit: Int) async throws -> [UInt8] {
+    static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> [UInt8] {
         let body = request.body
         do {
             return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
@@ -107,12 +107,12 @@ struct EventRoutes {
                     return out
                 }
                 group.addTask {
-                    try await Task.sleep(for: bodyTimeout)
+                    try await Task.sleep(for: timeout)
                     return nil
                 }
                 guard let first = try await group.next(), let bytes = first else {
                     group.cancelAll()
-                    throw APIError(status: .requestTimeout, code: "timeout", message: "the request body did not arrive within 10 s", field: "body")
+                    throw APIError(status: .requestTimeout, code: "timeout", message: "the request body did not arrive within \(timeout)", field: "body")
                 }
                 group.cancelAll()
                 return bytes

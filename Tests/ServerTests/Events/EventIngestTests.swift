@@ -141,4 +141,28 @@ import FoundationNetworking
         #expect(csv.text.hasPrefix("campaign,impressions,devices,households,average_frequency,devices_by_endpoint\r\nbrew,1,1,1,1.000,tv=1\r\n"), "\(csv.text)")
         #expect(try await HTTP.get(s.base + "/v1/reports/nope", token: s.tokens[.viewer]).status == 404)
     }
+
+    /// A client that sends its body too slowly gets 408 (the test server waits 1.5 s), and what
+    /// it sent is not stored; the server keeps serving.
+    @Test func slowBodiesGet408() async throws {
+        let s = try await TestServer.started()
+        defer { Task { await s.stop() } }
+        let script = """
+            import socket, sys, time
+            c = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+            c.sendall(b"POST /v1/events HTTP/1.1\\r\\nHost: x\\r\\nContent-Type: application/json\\r\\nContent-Length: 4000\\r\\n\\r\\n[")
+            for _ in range(30):
+                time.sleep(0.1)
+                try:
+                    c.sendall(b" ")
+                except OSError:
+                    break
+            c.settimeout(5)
+            print(c.recv(200).decode("latin-1").split("\\r\\n")[0])
+            """
+        let r = try runProcess(["python3", "-c", script, String(s.port)])
+        #expect(r.stdout.contains("408"), "\(r.stdout)\(r.stderr)")
+        #expect(try await HTTP.get(s.base + "/healthz").status == 200)
+        #expect(try await s.store.eventStats().total == 0)
+    }
 }

@@ -96,7 +96,8 @@ final class TestServer: @unchecked Sendable {
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         let app = try await buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, mediaRoot: library.root, refreshInterval: .milliseconds(50)),
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, mediaRoot: library.root, refreshInterval: .milliseconds(50),
+                                               bodyTimeout: .milliseconds(1500)),
             store: store, clock: clock, logger: logger,
             onRunning: { port in continuation.yield(port) })
         task = Task { try await app.run() }
