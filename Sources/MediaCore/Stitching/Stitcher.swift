@@ -248,33 +248,10 @@ private struct SourceInfo {
 
 // MARK: - Builder
 
-/// Canonical rank of segment items (as MediaSegment orders them); nil for comments, blanks and
-/// unknown tags.
-private func rank(_ item: SegmentItem) -> Int? {
-    switch item {
-    case .discontinuity: return 0
-    case .key: return 1
-    case .map: return 2
-    case .programDateTime: return 3
-    case .dateRange: return 4
-    case .gap: return 5
-    case .bitrate: return 6
-    case .inf: return 7
-    case .byteRange: return 8
-    case .other, .comment, .blank: return nil
-    }
-}
-
-/// Index after the last ranked item with rank ≤ `r`, else before the first ranked one.
+/// Where an item of canonical rank `r` goes among `items` (the order `MediaSegment` keeps:
+/// DISCONTINUITY, KEY, MAP, PROGRAM-DATE-TIME, DATERANGE, ...).
 private func insertionIndex(_ items: [SegmentItem], rank r: Int) -> Int {
-    var lastLE: Int?
-    var firstGT: Int?
-    for (i, item) in items.enumerated() {
-        guard let e = rank(item) else { continue }
-        if e <= r { lastLE = i } else if firstGT == nil { firstGT = i }
-    }
-    if let lastLE { return lastLE + 1 }
-    return firstGT ?? items.count
+    canonicalIndex(items.map(MediaSegment.rank), for: r, rank: { $0 })
 }
 
 private struct Builder {
