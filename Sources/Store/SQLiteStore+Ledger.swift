@@ -208,28 +208,41 @@ extension SQLiteStore: AdLedger {
 
     private func drainGroup() async {
         while let batch = groupCommit.takeBatch() {
-            var results = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
+            var results: [Result<Int, ShowrunnerError>]
             do {
-                try await write { db in
-                    var local = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
-                    for (i, op) in batch.enumerated() {
-                        do {
-                            var n = 0
-                            try db.inSavepoint {
-                                n = try op.body(db)
-                                return .commit
-                            }
-                            local[i] = .success(n)
-                        } catch {
-                            local[i] = .failure(StorageErrors.map(error, path: self.path))
-                        }
-                    }
-                    return local
-                }.enumerated().forEach { results[$0.offset] = $0.element }
+                // One transaction for the whole batch, no savepoints (a savepoint makes SQLite copy
+                // every page it touches into a sub-journal: 4× the bytes written per event).
+                results = try await write { db in try batch.map { try $0.body(db) } }.map { .success($0) }
             } catch {
-                results = batch.map { _ in .failure(error) }
+                // A write failed and the transaction rolled back: redo each in its own savepoint,
+                // so one bad write fails alone.
+                results = await isolated(batch)
             }
             for (op, r) in zip(batch, results) { op.continuation.resume(returning: r) }
+        }
+    }
+
+    /// Runs each write of `batch` in its own savepoint of one transaction.
+    private func isolated(_ batch: [GroupCommit.Pending]) async -> [Result<Int, ShowrunnerError>] {
+        do {
+            return try await write { db in
+                var local = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
+                for (i, op) in batch.enumerated() {
+                    do {
+                        var n = 0
+                        try db.inSavepoint {
+                            n = try op.body(db)
+                            return .commit
+                        }
+                        local[i] = .success(n)
+                    } catch {
+                        local[i] = .failure(StorageErrors.map(error, path: self.path))
+                    }
+                }
+                return local
+            }
+        } catch {
+            return batch.map { _ in .failure(error) }
         }
     }
 }
@@ -240,18 +253,18 @@ enum TrafficLookup {
     static func flags(for e: LedgerEvent, _ db: Database) throws -> [TrafficFlag] {
         var context = TrafficContext()
         if let slot = e.slotID {
-            context.slotHistory = try Row.fetchAll(db, sql: "SELECT type, ts FROM event WHERE slot_id = ? AND source = ?",
+            context.slotHistory = try Row.fetchAll(try db.cachedStatement(sql: "SELECT type, ts FROM event WHERE slot_id = ? AND source = ?"),
                                                    arguments: [slot, e.source.rawValue]).map { row in
                 LedgerEvent(eventID: "", type: try row.text("type"), source: e.source, ts: try row.timestamp("ts"), receivedAt: e.receivedAt)
             }
             let parts = slot.split(separator: ".")
             if parts.count == 3, let index = Int(parts[2]) {
-                context.adDurationMS = try Int64.fetchOne(db, sql: "SELECT duration_ms FROM ad_decision WHERE session = ? AND break_id = ? AND slot = ?",
+                context.adDurationMS = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT duration_ms FROM ad_decision WHERE session = ? AND break_id = ? AND slot = ?"),
                                                           arguments: [String(parts[0]), String(parts[1]), index])
             }
         }
         if let sid = e.sessionID {
-            let expires = try Int64.fetchOne(db, sql: "SELECT expires_at FROM play_session WHERE id = ?", arguments: [sid])
+            let expires = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT expires_at FROM play_session WHERE id = ?"), arguments: [sid])
             context.session = .some(expires.map { x in
                 PlaybackSession(id: sid, channel: "", title: "", version: "", device: "", household: "", model: nil, endpoint: .tv,
                                 createdAt: Timestamp(milliseconds: 0), expiresAt: Timestamp(milliseconds: x), programDateTime: 0, interstitials: false)
@@ -259,7 +272,7 @@ enum TrafficLookup {
         }
         if let device = e.deviceID {
             context.deviceEventsLastSecond = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM event WHERE device_id = ? AND ts > ? AND ts <= ? AND source = 'client'",
+                try db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE device_id = ? AND ts > ? AND ts <= ? AND source = 'client'"),
                 arguments: [device, e.ts.milliseconds - 1000, e.ts.milliseconds]) ?? 0
         }
         return TrafficRules.flags(e, context)

@@ -119,6 +119,10 @@ public final class SQLiteStore: CatalogStore {
             // acknowledged event, session or catalog change survives power loss. Group commit
             // (the ledger) shares one sync among many writes.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Statement journals and temporary b-trees in memory, and a 64 MiB page cache: the
+            // ingest writer re-reads index pages otherwise.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         return config
     }

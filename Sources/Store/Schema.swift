@@ -18,6 +18,9 @@ enum Schema {
         migrator.registerMigration("v4-event-aggregates") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("v5-partial-session-index") { db in
+            try db.execute(sql: v5)
+        }
         return migrator
     }
 
@@ -275,5 +278,11 @@ enum Schema {
         CREATE TABLE compaction (
             before_ms INTEGER NOT NULL, at INTEGER NOT NULL, events INTEGER NOT NULL
         );
+        """
+
+    /// Content events carry no session: index only the events that do.
+    static let v5 = """
+        DROP INDEX event_by_session;
+        CREATE INDEX event_by_session ON event(session_id) WHERE session_id IS NOT NULL;
         """
 }
