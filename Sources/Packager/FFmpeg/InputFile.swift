@@ -32,8 +32,13 @@ final class InputFile {
     /// The demuxer's name, e.g. "mov,mp4,m4a,3gp,3g2,mj2".
     let formatName: String
 
-    /// Opens and probes `path`. Throws a `PackageError` naming the file and the problem.
-    init(path: String) throws(PackageError) {
+    /// Single-picture demuxers, accepted when asked for (stills and boot-screen images): they read
+    /// the one file given, nothing else.
+    static let imageDemuxers: Set<String> = ["jpeg_pipe", "png_pipe", "webp_pipe"]
+
+    /// Opens and probes `path`. With `allowImages`, a single JPEG, PNG or WebP picture is accepted
+    /// too (as one frame at time 0). Throws a `PackageError` naming the file and the problem.
+    init(path: String, allowImages: Bool = false) throws(PackageError) {
         self.path = path
         FFmpegLog.install()
         FFmpegLog.reset()
@@ -67,13 +72,29 @@ final class InputFile {
         // Probe the container from the bytes ourselves, so we can refuse formats before opening.
         var format: UnsafePointer<AVInputFormat>? = nil
         var ret = av_probe_input_buffer2(reader.io, &format, url, nil, 0, 0)
-        guard ret >= 0, let format else {
+        guard ret >= 0, let probed = format else {
             throw PackageError(.notMedia, path, "not a media file FFmpeg recognizes (\(avErrorString(ret)))")
         }
-        let name = String(cString: format.pointee.name)
-        let score = ret
-        if let why = Self.refusedDemuxers[name] { throw PackageError(.unsupportedContainer, path, why) }
-        guard Self.allowedDemuxers.contains(name) else {
+        var name = String(cString: probed.pointee.name)
+        var score = ret
+        if allowImages, name == "image2" {
+            // Matched by the file name (a pattern for image sequences); probe the bytes alone for
+            // the single-picture demuxer.
+            avio_seek(reader.io, 0, SEEK_SET)
+            var single: UnsafePointer<AVInputFormat>? = nil
+            ret = av_probe_input_buffer2(reader.io, &single, nil, nil, 0, 0)
+            guard ret >= 0, let single else {
+                throw PackageError(.notMedia, path, "not a picture or media file FFmpeg recognizes (\(avErrorString(ret)))")
+            }
+            format = single
+            name = String(cString: single.pointee.name)
+            score = ret
+        }
+        let allowed = allowImages ? Self.allowedDemuxers.union(Self.imageDemuxers) : Self.allowedDemuxers
+        if !(allowImages && Self.imageDemuxers.contains(name)), let why = Self.refusedDemuxers[name] {
+            throw PackageError(.unsupportedContainer, path, why)
+        }
+        guard allowed.contains(name) else {
             throw PackageError(.unsupportedContainer, path,
                 "the \(name) container is not accepted (expected MP4/MOV, Matroska, MPEG-TS or an audio file)")
         }
@@ -87,7 +108,7 @@ final class InputFile {
 
         var ctx: UnsafeMutablePointer<AVFormatContext>? = avformat_alloc_context()
         guard let allocated = ctx else { throw PackageError(.ffmpeg, path, "out of memory") }
-        allocated.pointee.format_whitelist = av_strdup(Array(Self.allowedDemuxers).joined(separator: ","))
+        allocated.pointee.format_whitelist = av_strdup(Array(allowed).joined(separator: ","))
         allocated.pointee.pb = reader.io
         allocated.pointee.flags |= AVFMT_FLAG_CUSTOM_IO
         ret = avformat_open_input(&ctx, url, format, &options)

@@ -23,7 +23,7 @@ public enum Stills {
     ///   media, truncated, corrupt); `.outputNotWritable` naming the output.
     public static func extract(_ request: StillRequest) throws(PackageError) -> StillReport {
         let format = try request.validate()
-        let input = try InputFile(path: request.input)
+        let input = try InputFile(path: request.input, allowImages: true)
         let path = request.input
         let ctx = input.context
 
