@@ -61,6 +61,7 @@ public func buildApplication(
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
+        BootRoutes(catalog: catalog, ledger: ledger, clock: clock).register(on: router)
         EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger,
                     bodyTimeout: configuration.bodyTimeout).register(on: router)
         sessions = s

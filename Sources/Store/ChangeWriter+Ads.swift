@@ -65,7 +65,48 @@ extension ChangeWriter {
     }
 }
 
+extension ChangeWriter {
+    func putBootRules(_ r: BootRules) throws -> ChangeOutcome {
+        guard try Queries.channel(db, id: r.channel) != nil else { throw ShowrunnerError.notFound("channel", r.channel) }
+        let existing = try Queries.bootRules(db, channel: r.channel)
+        if existing == r { return unchanged(r.channel) }
+        try db.execute(sql: "INSERT OR REPLACE INTO boot_rules (channel, body) VALUES (?, ?)", arguments: [r.channel, try JSONText.encode(r)])
+        return try logged(r.channel, action: "boot.rules.put", entity: "boot_rules", entityID: r.channel,
+                          before: try existing.map { try JSONText.encode($0) }, after: try JSONText.encode(r))
+    }
+
+    func putBootCreative(_ c: BootCreative) throws -> ChangeOutcome {
+        guard try Queries.channel(db, id: c.channel) != nil else { throw ShowrunnerError.notFound("channel", c.channel) }
+        let rules = try Queries.bootRules(db, channel: c.channel) ?? BootRules(channel: c.channel)
+        try rules.check(creative: c, brands: try Queries.brands(db), existing: try Queries.bootCreatives(db, channel: c.channel))
+        let existing = try Queries.bootCreative(db, id: c.id)
+        if existing == c { return unchanged(c.id) }
+        try db.execute(sql: "INSERT OR REPLACE INTO boot_creative (id, channel, brand, body) VALUES (?, ?, ?, ?)",
+                       arguments: [c.id, c.channel, c.brand, try JSONText.encode(c)])
+        return try logged(c.id, action: existing == nil ? "boot.creative.add" : "boot.creative.put", entity: "boot_creative", entityID: c.id,
+                          before: try existing.map { try JSONText.encode($0) }, after: try JSONText.encode(c))
+    }
+}
+
 extension Queries {
+    static func bootRules(_ db: Database, channel: String) throws -> BootRules? {
+        try Row.fetchOne(db, sql: "SELECT body FROM boot_rules WHERE channel = ?", arguments: [channel]).map { try $0.json(BootRules.self, "body", table: "boot_rules") }
+    }
+
+    static func allBootRules(_ db: Database) throws -> [BootRules] {
+        try Row.fetchAll(db, sql: "SELECT body FROM boot_rules ORDER BY channel").map { try $0.json(BootRules.self, "body", table: "boot_rules") }
+    }
+
+    static func bootCreative(_ db: Database, id: String) throws -> BootCreative? {
+        try Row.fetchOne(db, sql: "SELECT body FROM boot_creative WHERE id = ?", arguments: [id]).map { try $0.json(BootCreative.self, "body", table: "boot_creative") }
+    }
+
+    static func bootCreatives(_ db: Database, channel: String?) throws -> [BootCreative] {
+        let (sql, args): (String, StatementArguments) = channel.map { ("SELECT body FROM boot_creative WHERE channel = ? ORDER BY id", [$0]) }
+            ?? ("SELECT body FROM boot_creative ORDER BY id", [])
+        return try Row.fetchAll(db, sql: sql, arguments: args).map { try $0.json(BootCreative.self, "body", table: "boot_creative") }
+    }
+
     static func policy(_ db: Database, channel: String) throws -> AdPolicy? {
         try Row.fetchOne(db, sql: "SELECT body FROM ad_policy WHERE channel = ?", arguments: [channel]).map { try $0.json(AdPolicy.self, "body", table: "ad_policy") }
     }

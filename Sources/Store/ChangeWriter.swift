@@ -69,6 +69,12 @@ enum FieldChecks {
             try AdRules.check(c)
         case .putCreative(let c):
             try AdRules.check(c)
+        case .putBootRules(let r):
+            try CatalogRules.checkID(r.channel, field: "channel")
+            do { try r.validate() } catch let e as ShowrunnerError { throw e } catch { throw .invalid("rules", "\(error)") }
+        case .putBootCreative(let c):
+            try CatalogRules.checkID(c.id, field: "id")
+            try CatalogRules.checkID(c.channel, field: "channel")
         }
     }
 
@@ -118,6 +124,8 @@ struct ChangeWriter {
         case .addCampaign(let c): return try addCampaign(c)
         case .putCampaign(let c): return try putCampaign(c)
         case .putCreative(let c): return try putCreative(c)
+        case .putBootRules(let r): return try putBootRules(r)
+        case .putBootCreative(let c): return try putBootCreative(c)
         }
     }
 

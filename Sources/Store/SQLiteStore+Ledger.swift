@@ -185,6 +185,13 @@ extension SQLiteStore: AdLedger {
         }
     }
 
+    public func bootImpressions(device: String, channel: String, since: Timestamp) async throws(ShowrunnerError) -> [Timestamp] {
+        try await read { db in
+            try Int64.fetchAll(db, sql: "SELECT ts FROM event WHERE device_id = ? AND ts >= ? AND type = 'boot.impression' AND channel = ?",
+                               arguments: [device, since.milliseconds, channel]).map { Timestamp(milliseconds: $0) }
+        }
+    }
+
     // MARK: Group commit
 
     private func encodeJSON(_ value: some Encodable) throws(ShowrunnerError) -> String {

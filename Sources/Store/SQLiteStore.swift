@@ -261,6 +261,8 @@ public final class SQLiteStore: CatalogStore {
             for b in try Queries.allTitleBreaks(db) { snapshot.breaks[b.title] = b }
             for c in try Queries.campaigns(db) { snapshot.campaigns[c.id] = c }
             for c in try Queries.creatives(db) { snapshot.creatives[c.id] = c }
+            for r in try Queries.allBootRules(db) { snapshot.bootRules[r.channel] = r }
+            for c in try Queries.bootCreatives(db, channel: nil) { snapshot.bootCreatives[c.channel, default: []].append(c) }
             return snapshot
         }
     }

@@ -21,6 +21,9 @@ enum Schema {
         migrator.registerMigration("v5-partial-session-index") { db in
             try db.execute(sql: v5)
         }
+        migrator.registerMigration("v6-boot") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
 
@@ -284,5 +287,20 @@ enum Schema {
     static let v5 = """
         DROP INDEX event_by_session;
         CREATE INDEX event_by_session ON event(session_id) WHERE session_id IS NOT NULL;
+        """
+
+    /// Boot-screen rules per channel and creatives (change-logged documents).
+    static let v6 = """
+        CREATE TABLE boot_rules (
+            channel TEXT NOT NULL PRIMARY KEY REFERENCES channel(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+        CREATE TABLE boot_creative (
+            id TEXT NOT NULL PRIMARY KEY,
+            channel TEXT NOT NULL REFERENCES channel(id) ON DELETE RESTRICT,
+            brand TEXT NOT NULL REFERENCES brand(id) ON DELETE RESTRICT,
+            body TEXT NOT NULL
+        );
+        CREATE INDEX boot_creative_by_channel ON boot_creative(channel);
         """
 }

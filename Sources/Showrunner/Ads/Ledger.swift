@@ -157,6 +157,9 @@ public protocol AdLedger: Sendable {
     func link(_ links: [DeviceLink], at: Timestamp) async throws(ShowrunnerError) -> Int
     /// Stored event counts, by type and source, and how many carry invalid-traffic flags.
     func eventStats() async throws(ShowrunnerError) -> EventStats
+    /// When a device was shown boot-screen creatives on a channel since `since` (its boot
+    /// impressions), for the boot frequency cap.
+    func bootImpressions(device: String, channel: String, since: Timestamp) async throws(ShowrunnerError) -> [Timestamp]
 }
 
 /// A device belongs to a household (or account); unlinked devices count as their own.

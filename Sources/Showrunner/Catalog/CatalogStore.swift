@@ -37,6 +37,10 @@ public enum CatalogChange: Sendable, Hashable {
     case putCampaign(Campaign)
     /// Create or replace a creative (its campaign must exist unless it is a slate).
     case putCreative(Creative)
+    /// Create or replace a channel's boot-screen rules.
+    case putBootRules(BootRules)
+    /// Create or replace a boot-screen creative (checked by its channel's rules).
+    case putBootCreative(BootCreative)
 }
 
 /// What applying a change did.
@@ -75,6 +79,9 @@ public struct CatalogSnapshot: Sendable {
     public var breaks: [String: TitleBreaks]
     public var campaigns: [String: Campaign]
     public var creatives: [String: Creative]
+    /// Boot-screen rules by channel, and creatives by channel.
+    public var bootRules: [String: BootRules] = [:]
+    public var bootCreatives: [String: [BootCreative]] = [:]
 
     public init(revision: Int64 = 0, channels: [String: Channel] = [:], titles: [String: Title] = [:],
                 series: [String: Series] = [:], brands: [String: Brand] = [:],

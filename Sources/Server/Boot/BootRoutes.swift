@@ -1,0 +1,99 @@
+import FoundationEssentials
+import Hummingbird
+import Showrunner
+
+/// `GET /v1/boot/{channel}?device=D&model=M&w=W&h=H`: the boot-screen creative a TV shows now
+/// (204 when the cap or the schedule leaves nothing), and `GET /v1/boot/{channel}/beacon` for its
+/// impression, close, click and complete.
+struct BootRoutes {
+    let catalog: PlaybackCatalog
+    let ledger: any AdLedger
+    let clock: any WallClock
+
+    func register(on router: Router<ServerContext>) {
+        router.get("/v1/boot/:channel") { request, context in try await self.choose(request, context) }
+        router.get("/v1/boot/:channel/beacon") { request, context in try await self.beacon(request, context) }
+    }
+
+    struct Answer: Encodable {
+        struct Variant: Encodable {
+            var url: String
+            var sha256: String
+            var size: Int64
+            var width: Int
+            var height: Int
+            var mime: String
+        }
+        var creative: String
+        var brand: String
+        var kind: String
+        var variant: Variant
+        var durationMS: Int64
+        var closePromptMS: Int64
+        var closeWithinMS: Int64
+        var skippableAfterMS: Int64?
+        var tracking: [String: String]
+        var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case creative, brand, kind, variant, tracking, reason
+            case durationMS = "duration_ms", closePromptMS = "close_prompt_ms", closeWithinMS = "close_within_ms"
+            case skippableAfterMS = "skippable_after_ms"
+        }
+    }
+
+    func choose(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let channelID = try context.parameters.require("channel")
+        let q = request.uri.queryParameters
+        guard let device = q["device"].map(String.init) else { throw ShowrunnerError.invalid("device", "is required") }
+        try PlayRoutes.checkToken(device, field: "device")
+        var model: String? = nil
+        if let m = q["model"].map(String.init) {
+            try PlayRoutes.checkToken(m, field: "model")
+            model = m
+        }
+        guard let w = q["w"].flatMap({ Int($0) }), let h = q["h"].flatMap({ Int($0) }), let screen = ScreenProfile("\(w)x\(h)") else {
+            throw ShowrunnerError.invalid("w", "w and h must be the screen's size in pixels (16...16384)")
+        }
+        let snap = catalog.snapshot.value
+        guard snap.channels[channelID] != nil else { throw ShowrunnerError.notFound("channel", channelID) }
+        let rules = snap.bootRules[channelID] ?? BootRules(channel: channelID)
+        let now = clock.now()
+        let history = try await ledger.bootImpressions(device: device, channel: channelID, since: now.adding(milliseconds: -2 * 86_400_000))
+        guard let choice = BootDecision.decide(rules: rules, creatives: snap.bootCreatives[channelID] ?? [], brands: Array(snap.brands.values),
+                                               device: device, model: model, screen: screen, now: now, history: history) else {
+            return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+        }
+        var tracking: [String: String] = [:]
+        for e in ["impression", "close", "click", "complete"] {
+            tracking[e] = "/v1/boot/\(channelID)/beacon?creative=\(choice.creative)&device=\(device)&event=\(e)"
+        }
+        let v = choice.variant
+        return try JSON.response(Answer(
+            creative: choice.creative, brand: choice.brand, kind: choice.kind.rawValue,
+            variant: .init(url: "/media/" + v.path, sha256: v.sha256, size: v.size, width: v.width, height: v.height, mime: v.mime),
+            durationMS: choice.durationMS, closePromptMS: choice.closePromptMS, closeWithinMS: choice.closeWithinMS,
+            skippableAfterMS: choice.skippableAfterMS, tracking: tracking, reason: choice.reason))
+    }
+
+    /// A boot event from a TV that reports by URL (204). TVs that log offline send their events
+    /// later through `POST /v1/events` with their own ids and times instead.
+    func beacon(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let channelID = try context.parameters.require("channel")
+        let q = request.uri.queryParameters
+        guard let device = q["device"].map(String.init) else { throw ShowrunnerError.invalid("device", "is required") }
+        try PlayRoutes.checkToken(device, field: "device")
+        guard let creative = q["creative"].map(String.init), (catalog.snapshot.value.bootCreatives[channelID] ?? []).contains(where: { $0.id == creative }) else {
+            throw ShowrunnerError.notFound("boot creative", String((q["creative"] ?? "").prefix(64)))
+        }
+        guard let event = q["event"].map(String.init), ["impression", "close", "click", "complete"].contains(event) else {
+            throw ShowrunnerError.invalid("event", "must be impression, close, click or complete")
+        }
+        let now = clock.now()
+        let channel = catalog.snapshot.value.channels[channelID]
+        _ = try await ledger.record(events: [LedgerEvent(
+            eventID: "boot:\(channelID):\(device):\(creative):\(event):\(now.milliseconds)", type: "boot." + event, source: .client,
+            deviceID: device, endpoint: channel?.endpoint, channel: channelID, creativeID: creative, ts: now, receivedAt: now)])
+        return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+    }
+}
