@@ -42,39 +42,10 @@ struct BootCommand: AsyncParsableCommand {
             let creativeID = id ?? String((creative.split(separator: "/").last ?? "boot").split(separator: ".").first ?? "boot")
             let library = MediaLibrary(root: media.path)
             let made = try await withService(store) { svc, st in
-                let ch = try await svc.channel(channel)
-                guard !ch.screens.isEmpty else {
-                    throw ShowrunnerError.invalid("channel", "channel '\(channel)' has no screen profiles to render for (channel put ... --screen WxH)")
-                }
-                var c = BootCreative(id: creativeID, channel: channel, brand: brand, kind: .image, from: fromT, until: untilT,
-                                     priority: priority, sharePercent: share,
-                                     durationMS: try duration.map { try parseSeconds($0, option: "--duration") },
-                                     skippableAfterMS: try skippableAfter.map { try parseSeconds($0, option: "--skippable-after") },
-                                     isDefault: isDefault)
-                // Check the rules before rendering anything.
-                let snap = try await st.snapshot()
-                let rules = snap.bootRules[channel] ?? BootRules(channel: channel)
-                try rules.check(creative: c, brands: Array(snap.brands.values), existing: snap.bootCreatives[channel] ?? [])
-                var warnings: [String] = []
-                for profile in ch.screens {
-                    let relative = "boot/\(channel)/\(creativeID)/\(profile.width)x\(profile.height).jpg"
-                    let out = library.root + "/" + relative
-                    try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                    let report: StillReport
-                    do throws(PackageError) {
-                        report = try Stills.extract(StillRequest(input: creative, at: .zero, width: profile.width, height: profile.height,
-                                                                 fit: .crop, output: out, jpegQuality: 3))
-                    } catch {
-                        throw CLIError(error.description)
-                    }
-                    if report.sourceWidth < profile.width || report.sourceHeight < profile.height {
-                        warnings.append("\(profile) is upscaled from \(report.sourceWidth)x\(report.sourceHeight)")
-                    }
-                    guard let bytes = FileManager.default.contents(atPath: out) else { throw CLIError("\(out): not written") }
-                    c.variants.append(BootVariant(width: profile.width, height: profile.height, path: relative,
-                                                  sha256: SHA256.hex(Array(bytes)), size: Int64(bytes.count), mime: "image/jpeg"))
-                }
-                _ = try await applyChange(st, .putBootCreative(c))
+                let (c, warnings) = try await BootCommand.addImage(
+                    service: svc, store: st, library: library, channel: channel, file: creative, brand: brand, from: fromT, until: untilT,
+                    id: creativeID, priority: priority, share: share, durationMS: try duration.map { try parseSeconds($0, option: "--duration") },
+                    skippableAfterMS: try skippableAfter.map { try parseSeconds($0, option: "--skippable-after") }, isDefault: isDefault)
                 for w in warnings { FileHandle.standardError.write(Data("warning: \(w)\n".utf8)) }
                 return c
             }
@@ -82,6 +53,44 @@ struct BootCommand: AsyncParsableCommand {
                 "boot creative \(made.id) on \(made.channel): " + made.variants.map { "\($0.sizeText) \($0.size) bytes" }.joined(separator: ", ")
             }
         }
+    }
+
+    /// Renders the image `file` for each screen profile of `channel` into
+    /// `boot/<channel>/<id>/<WxH>.jpg` under the media root and records the creative (checked by
+    /// the channel's rules first). Returns it and warnings (upscaled profiles).
+    static func addImage(service svc: CatalogService, store st: SQLiteStore, library: MediaLibrary, channel: String, file: String,
+                         brand: String, from: Timestamp, until: Timestamp, id creativeID: String, priority: Int, share: Int?,
+                         durationMS: Int64?, skippableAfterMS: Int64?, isDefault: Bool) async throws -> (BootCreative, [String]) {
+        let ch = try await svc.channel(channel)
+        guard !ch.screens.isEmpty else {
+            throw ShowrunnerError.invalid("channel", "channel '\(channel)' has no screen profiles to render for")
+        }
+        var c = BootCreative(id: creativeID, channel: channel, brand: brand, kind: .image, from: from, until: until, priority: priority,
+                             sharePercent: share, durationMS: durationMS, skippableAfterMS: skippableAfterMS, isDefault: isDefault)
+        let snap = try await st.snapshot()
+        let rules = snap.bootRules[channel] ?? BootRules(channel: channel)
+        try rules.check(creative: c, brands: Array(snap.brands.values), existing: snap.bootCreatives[channel] ?? [])
+        var warnings: [String] = []
+        for profile in ch.screens {
+            let relative = "boot/\(channel)/\(creativeID)/\(profile.width)x\(profile.height).jpg"
+            let out = library.root + "/" + relative
+            try FileManager.default.createDirectory(atPath: (out as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let report: StillReport
+            do throws(PackageError) {
+                report = try Stills.extract(StillRequest(input: file, at: .zero, width: profile.width, height: profile.height,
+                                                         fit: .crop, output: out, jpegQuality: 3))
+            } catch {
+                throw CLIError(error.description)
+            }
+            if report.sourceWidth < profile.width || report.sourceHeight < profile.height {
+                warnings.append("\(profile) is upscaled from \(report.sourceWidth)x\(report.sourceHeight)")
+            }
+            guard let bytes = FileManager.default.contents(atPath: out) else { throw CLIError("\(out): not written") }
+            c.variants.append(BootVariant(width: profile.width, height: profile.height, path: relative,
+                                          sha256: SHA256.hex(Array(bytes)), size: Int64(bytes.count), mime: "image/jpeg"))
+        }
+        _ = try await applyChange(st, .putBootCreative(c))
+        return (c, warnings)
     }
 
     struct Rules: AsyncParsableCommand {

@@ -85,6 +85,8 @@ struct DemoCommand: AsyncParsableCommand {
                           What the TV channel shows:  \(base)/v1/channels/tv/titles
                           Play an episode (TV):       \(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv
                           Play the branded film:      \(base)/v1/play/mobile/morning-ritual/master.m3u8?device=demo-phone
+                          Boot screen for a 4K TV:    \(base)/v1/boot/tv?device=demo-tv&w=3840&h=2160
+                          The engine as VAST 4.2:     \(base)/v1/vast?channel=tv&device=demo-tv&break=mid&duration=30
                           Health / metrics:           \(base)/healthz   \(base)/metrics
                           Admin API (editor token):   curl -H 'Authorization: Bearer \(token)' \(base)/v1/admin/titles
 
@@ -135,6 +137,15 @@ struct DemoCommand: AsyncParsableCommand {
                      cue: .timeSignal, slate: "slate"),
         ]
         for p in policies { _ = try await store.apply(.putPolicy(p), actor: actor, at: now) }
+        // Boot screens: Brew & Co. on every TV and phone boot, rendered for each channel's screens.
+        let service = CatalogService(store: store, clock: SystemClock())
+        for channel in ["tv", "mobile"] where try await store.snapshot().bootCreatives[channel]?.contains(where: { $0.id == "brew-boot-" + channel }) != true {
+            let (c, _) = try await BootCommand.addImage(
+                service: service, store: store, library: library, channel: channel, file: media + "/boot-1080p.jpg", brand: "brew-co",
+                from: from, until: until, id: "brew-boot-" + channel, priority: 1, share: 100, durationMS: 5000, skippableAfterMS: nil,
+                isDefault: false)
+            print("demo: boot creative \(c.id) rendered for \(c.variants.map(\.sizeText).joined(separator: ", "))")
+        }
     }
 
     /// Packages `sample` into `<root>/<stem>/` unless a package is already there.
