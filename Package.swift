@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        // Ed25519 for signed boot-screen prefetch lists (the range admits what the graph resolves).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // FFmpeg's C libraries, found through pkg-config; static-inline wrappers in shim.h.
@@ -52,6 +54,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -79,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Server", "Showrunner", "Store", "Packager", "MediaCore", "ShowrunnerCLI", "ShowrunnerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["VAST/Fixtures"],
             swiftSettings: swiftSettings

@@ -15,6 +15,8 @@ public struct ServerConfiguration: Sendable {
     public var refreshInterval: Duration
     /// How long a client may take to send an event batch's body before a 408.
     public var bodyTimeout: Duration
+    /// The Ed25519 key file that signs boot prefetch lists (made on first use); nil: prefetch off.
+    public var bootKeyFile: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoot: String = "Playlists",
                 refreshInterval: Duration = .milliseconds(250), bodyTimeout: Duration = .seconds(10)) {
@@ -23,6 +25,7 @@ public struct ServerConfiguration: Sendable {
         self.mediaRoot = mediaRoot
         self.refreshInterval = refreshInterval
         self.bodyTimeout = bodyTimeout
+        self.bootKeyFile = nil
     }
 }
 
@@ -61,7 +64,9 @@ public func buildApplication(
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
-        BootRoutes(catalog: catalog, ledger: ledger, clock: clock).register(on: router)
+        BootRoutes(catalog: catalog, ledger: ledger, clock: clock,
+                   signer: try configuration.bootKeyFile.map { path throws(ShowrunnerError) in try BootSigner.loadOrCreate(path: path) })
+            .register(on: router)
         EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger,
                     bodyTimeout: configuration.bodyTimeout).register(on: router)
         sessions = s

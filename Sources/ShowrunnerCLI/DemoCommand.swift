@@ -73,8 +73,10 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let logger = ServeCommand.logger()
             let host = self.host
+            var configuration = ServerConfiguration(host: host, port: port, mediaRoot: root)
+            configuration.bootKeyFile = dbPath + ".boot-key"
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, mediaRoot: root),
+                configuration: configuration,
                 store: store, clock: SystemClock(), logger: logger,
                 onRunning: { port in
                     let base = "http://\(host):\(port)"

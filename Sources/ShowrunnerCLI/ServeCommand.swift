@@ -22,9 +22,12 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = ServeCommand.logger()
         let host = self.host
         let root = MediaLibrary.absolute(media.path)
+        var configuration = ServerConfiguration(host: host, port: port, mediaRoot: root)
+        // The boot prefetch signing key lives beside the database (made on first use).
+        configuration.bootKeyFile = store.path + ".boot-key"
         do {
             let app = try await buildApplication(
-                configuration: ServerConfiguration(host: host, port: port, mediaRoot: root),
+                configuration: configuration,
                 store: catalog, clock: SystemClock(), logger: logger,
                 onRunning: { port in
                     print("showrunner: listening on http://\(host):\(port)/ (media root \(root))")

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Hummingbird
+import Crypto
 import Showrunner
 
 /// `GET /v1/boot/{channel}?device=D&model=M&w=W&h=H`: the boot-screen creative a TV shows now
@@ -9,8 +10,11 @@ struct BootRoutes {
     let catalog: PlaybackCatalog
     let ledger: any AdLedger
     let clock: any WallClock
+    let signer: BootSigner?
 
     func register(on router: Router<ServerContext>) {
+        router.get("/v1/boot/keys") { _, _ in try self.keys() }
+        router.get("/v1/boot/:channel/prefetch") { request, context in try await self.prefetch(request, context) }
         router.get("/v1/boot/:channel") { request, context in try await self.choose(request, context) }
         router.get("/v1/boot/:channel/beacon") { request, context in try await self.beacon(request, context) }
     }
@@ -40,6 +44,62 @@ struct BootRoutes {
             case durationMS = "duration_ms", closePromptMS = "close_prompt_ms", closeWithinMS = "close_within_ms"
             case skippableAfterMS = "skippable_after_ms"
         }
+    }
+
+    /// `GET /v1/boot/keys`: the public keys prefetch lists are signed with.
+    func keys() throws -> Response {
+        guard let signer else { throw ShowrunnerError(.unavailable, "boot prefetch signing is not configured on this server") }
+        struct Key: Encodable {
+            var kid: String
+            var alg = "Ed25519"
+            var publicKey: String
+            enum CodingKeys: String, CodingKey { case kid, alg, publicKey = "public_key" }
+        }
+        return try JSON.response(["keys": [Key(kid: signer.keyID, publicKey: Data(signer.key.publicKey.rawRepresentation).base64EncodedString())]])
+    }
+
+    /// `GET /v1/boot/{channel}/prefetch?device=&model=&w=&h=&days=N`: what the TV should cache for
+    /// the next N days (default 3) with the rules to decide offline, signed with Ed25519: `payload`
+    /// is the base64 of the list's canonical bytes, `signature` is over exactly those bytes.
+    func prefetch(_ request: Request, _ context: ServerContext) async throws -> Response {
+        guard let signer else { throw ShowrunnerError(.unavailable, "boot prefetch signing is not configured on this server") }
+        let channelID = try context.parameters.require("channel")
+        let (device, model, screen) = try Self.viewer(request)
+        var days = 3
+        if let d = request.uri.queryParameters["days"] {
+            guard let n = Int(d), (1...31).contains(n) else { throw ShowrunnerError.invalid("days", "must be 1...31") }
+            days = n
+        }
+        let snap = catalog.snapshot.value
+        guard snap.channels[channelID] != nil else { throw ShowrunnerError.notFound("channel", channelID) }
+        let rules = snap.bootRules[channelID] ?? BootRules(channel: channelID)
+        let list = try BootPrefetch.list(rules: rules, creatives: snap.bootCreatives[channelID] ?? [], brands: Array(snap.brands.values),
+                                         device: device, model: model, screen: screen, now: clock.now(), days: days)
+        let bytes = list.canonicalBytes()
+        struct Signed: Encodable {
+            var kid: String
+            var alg = "Ed25519"
+            var payload: String
+            var signature: String
+        }
+        let signature = try signer.sign(bytes)
+        return try JSON.response(Signed(kid: signer.keyID, payload: Data(bytes).base64EncodedString(),
+                                        signature: Data(signature).base64EncodedString()))
+    }
+
+    static func viewer(_ request: Request) throws(ShowrunnerError) -> (String, String?, ScreenProfile) {
+        let q = request.uri.queryParameters
+        guard let device = q["device"].map(String.init) else { throw ShowrunnerError.invalid("device", "is required") }
+        try PlayRoutes.checkToken(device, field: "device")
+        var model: String? = nil
+        if let m = q["model"].map(String.init) {
+            try PlayRoutes.checkToken(m, field: "model")
+            model = m
+        }
+        guard let w = q["w"].flatMap({ Int($0) }), let h = q["h"].flatMap({ Int($0) }), let screen = ScreenProfile("\(w)x\(h)") else {
+            throw ShowrunnerError.invalid("w", "w and h must be the screen's size in pixels (16...16384)")
+        }
+        return (device, model, screen)
     }
 
     func choose(_ request: Request, _ context: ServerContext) async throws -> Response {

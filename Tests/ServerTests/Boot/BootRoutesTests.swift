@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Showrunner
 import ShowrunnerTestSupport
@@ -57,5 +58,33 @@ import Testing
         #expect(try await HTTP.get(s.base + "/v1/boot/tv/beacon?creative=nope&device=tv-1&event=impression").status == 404)
         // The change log holds the boot creatives.
         #expect(try await s.store.changes(after: 0, limit: 1000).filter { $0.action == "boot.creative.add" }.count == 2)
+    }
+
+    @Test func prefetchListIsSignedAndTamperingIsDetected() async throws {
+        let s = try await TestServer.started()
+        defer { Task { await s.stop() } }
+        let r = try runProcess([TestEnv.showrunner, "boot", "add", "--channel", "tv", "--creative", TestEnv.media + "/boot-1080p.jpg",
+                                "--brand", "brew-co", "--from", "2026-11-01", "--until", "2026-12-31", "--share", "100", "--id", "brew-boot",
+                                "--db", s.dir.file("catalog.sqlite"), "--media-root", s.library.root])
+        #expect(r.status == 0, "\(r.stderr)")
+        try await s.caughtUp()
+        let keys = try #require(try await HTTP.get(s.base + "/v1/boot/keys").json()["keys"] as? [[String: Any]])
+        let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: keys[0]["public_key"] as? String ?? "")))
+        let signed = try await HTTP.get(s.base + "/v1/boot/tv/prefetch?device=tv-1&model=ES75&w=1920&h=1080&days=3").json()
+        #expect(signed["kid"] as? String == keys[0]["kid"] as? String)
+        let payload = try #require(Data(base64Encoded: signed["payload"] as? String ?? ""))
+        let signature = try #require(Data(base64Encoded: signed["signature"] as? String ?? ""))
+        #expect(publicKey.isValidSignature(signature, for: payload))
+        // The TV decides offline from the verified list, as the server would.
+        let list = try JSONDecoder().decode(BootPrefetchList.self, from: payload)
+        #expect(list.items.map(\.creative) == ["brew-boot"] && list.device == "tv-1")
+        #expect(BootDecision.decideOffline(list: list, now: s.clock.now(), history: [])?.creative == "brew-boot")
+        // One byte changed: the signature no longer holds.
+        var tampered = payload
+        tampered[tampered.count / 2] ^= 0x01
+        #expect(!publicKey.isValidSignature(signature, for: tampered))
+        // The key survives a restart (same file).
+        #expect(FileManager.default.fileExists(atPath: s.dir.file("boot.key")))
+        #expect(try await HTTP.get(s.base + "/v1/boot/tv/prefetch?device=tv-1&w=1920&h=1080&days=40").errorField == "days")
     }
 }

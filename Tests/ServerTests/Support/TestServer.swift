@@ -95,9 +95,11 @@ final class TestServer: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, mediaRoot: library.root, refreshInterval: .milliseconds(50),
+                                                bodyTimeout: .milliseconds(1500))
+        configuration.bootKeyFile = dir.file("boot.key")
         let app = try await buildApplication(
-            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, mediaRoot: library.root, refreshInterval: .milliseconds(50),
-                                               bodyTimeout: .milliseconds(1500)),
+            configuration: configuration,
             store: store, clock: clock, logger: logger,
             onRunning: { port in continuation.yield(port) })
         task = Task { try await app.run() }
