@@ -104,17 +104,7 @@ struct BootRoutes {
 
     func choose(_ request: Request, _ context: ServerContext) async throws -> Response {
         let channelID = try context.parameters.require("channel")
-        let q = request.uri.queryParameters
-        guard let device = q["device"].map(String.init) else { throw ShowrunnerError.invalid("device", "is required") }
-        try PlayRoutes.checkToken(device, field: "device")
-        var model: String? = nil
-        if let m = q["model"].map(String.init) {
-            try PlayRoutes.checkToken(m, field: "model")
-            model = m
-        }
-        guard let w = q["w"].flatMap({ Int($0) }), let h = q["h"].flatMap({ Int($0) }), let screen = ScreenProfile("\(w)x\(h)") else {
-            throw ShowrunnerError.invalid("w", "w and h must be the screen's size in pixels (16...16384)")
-        }
+        let (device, model, screen) = try Self.viewer(request)
         let snap = catalog.snapshot.value
         guard snap.channels[channelID] != nil else { throw ShowrunnerError.notFound("channel", channelID) }
         let rules = snap.bootRules[channelID] ?? BootRules(channel: channelID)
