@@ -15,6 +15,7 @@ struct PlayRoutes {
         router.get("/v1/channels/:channel/titles") { _, context in try self.titles(context) }
         router.get("/v1/play/:channel/:title/master.m3u8") { request, context in try await self.master(request, context) }
         router.head("/v1/channels/:channel/titles") { _, context in SessionRoutes.head(try self.titles(context)) }
+        router.head("/v1/play/:channel/:title/master.m3u8") { request, context in try await self.master(request, context) }
     }
 
     struct ChannelTitle: Encodable {
@@ -101,6 +102,12 @@ struct PlayRoutes {
         let decision = snap.availability(title: title, channel: channel, now: clock.now(), region: region)
         guard case .playable(let version) = decision else {
             throw ShowrunnerError(.unavailable, decision.reason(title: title, channel: channel))
+        }
+        if request.method == .head {
+            // Checked like a GET, but a HEAD makes no session (and decides no ads).
+            var headers = SessionRoutes.playlistHeaders
+            headers[.cacheControl] = "private, no-store"
+            return Response(status: .ok, headers: headers, body: .init())
         }
         if let sessions {
             let viewer = AdSessions.Viewer(device: device ?? "anonymous", model: model, endpoint: endpoint, interstitials: interstitials)

@@ -127,6 +127,10 @@ import FoundationNetworking
         let playlist = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8")
         let head = try await HTTP.request("HEAD", s.base + "/v1/sessions/\(sid)/v360p.m3u8")
         #expect(head.status == 200 && head.body.isEmpty && head.headers["content-length"] == String(playlist.body.count))
+        // HEAD on the master checks availability but makes no session.
+        let masterHead = try await HTTP.request("HEAD", s.base + "/v1/play/tv/ep1/master.m3u8?device=tv-head")
+        #expect(masterHead.status == 200 && masterHead.headers["x-showrunner-session"] == nil)
+        #expect(try await HTTP.request("HEAD", s.base + "/v1/play/tv/nope/master.m3u8").status == 404)
         // Fetch the pre-roll's segments (server beacons), and report a client impression.
         let media = try MediaPlaylist.parse(playlist.text)
         for seg in media.segments where seg.uri.contains("/slots/pre.0/") { _ = try await HTTP.get(s.base + seg.uri) }
