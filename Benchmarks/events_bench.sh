@@ -28,45 +28,20 @@ QUIET_WAIT=${QUIET_WAIT:-60}
 EVENTS=100 # per request (and per raw transaction)
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
-log() { printf '%s\n' "$*" >&2; }
+. "$REPO/Benchmarks/lib.sh"
 
 # --- tools -------------------------------------------------------------------------------------
-need_apt=()
-command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" = 0 ] || SUDO=sudo
-    log "installing: ${need_apt[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+ensure_tools wrk:wrk curl:curl sqlite3:sqlite3
 USE_PERF=0
 if [ "${PERF:-1}" = 1 ] && command -v perf >/dev/null 2>&1 &&
     perf stat -e syscalls:sys_enter_fdatasync -x, -- true >/dev/null 2>&1; then
     USE_PERF=1
 fi
 
-WORK=$(mktemp -d /tmp/events_bench.XXXXXX)
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ "${KEEP_WORK:-0}" = 1 ]; then log "workdir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir events_bench
 
 # --- the binary --------------------------------------------------------------------------------
-if [ -n "${SHOWRUNNER_BIN:-}" ]; then
-    SR=$SHOWRUNNER_BIN
-    log "using $SR"
-else
-    log "building showrunner (release)..."
-    swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
-    SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
-fi
+showrunner_bin
 
 # --- a fresh database with channel tv, the server ----------------------------------------------
 DB="$WORK/catalog.sqlite"

@@ -23,37 +23,16 @@ SERVER_PREFIX=/media
 BENCH_CACHE=${BENCH_CACHE:-/tmp/showrunner-serve-bench}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
-log() { printf '%s\n' "$*" >&2; }
+. "$REPO/Benchmarks/lib.sh"
 
 # --- tools -------------------------------------------------------------------------------------
-need_apt=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
-command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
-command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" = 0 ] || SUDO=sudo
-    log "installing: ${need_apt[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+ensure_tools nginx:nginx-light wrk:wrk ffmpeg:ffmpeg curl:curl
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-WORK=$(mktemp -d /tmp/media_bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
+bench_workdir media_bench
 
 # --- a published title ------------------------------------------------------------------------
-log "building showrunner (release)..."
-swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
-SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
+showrunner_bin
 CLIP="$BENCH_CACHE/clip-60s-720p.mp4"
 if [ ! -f "$CLIP" ]; then
     log "generating a 60 s 720p clip (~4 Mb/s, 6 s GOPs) with ffmpeg..."
@@ -133,7 +112,8 @@ SERVER_PIDS=("$OURS_PID" "$NGINX_PID")
 PLAYLIST_PATHS=("/v1/play/tv/bench/master.m3u8?device=bench" "$SERVER_PREFIX/bench/v1/master.m3u8")
 for i in "${!BASES[@]}"; do wait_ready "${BASES[$i]}${PLAYLIST_PATHS[$i]}"; done
 
-# Same segment bytes from both, and a master that points at the same version.
+# Same segment bytes from both, and a master that points at the same version (the channel has no
+# ad policy, so the play route serves the version's pinned master without a session).
 curl -fsS "${BASES[0]}${PLAYLIST_PATHS[0]}" | grep -q "^/media/bench/v1/$REND/index.m3u8" || { log "unexpected master from showrunner"; exit 1; }
 for base in "${BASES[@]}"; do
     curl -fsS "$base$SERVER_PREFIX/${SEGMENTS[0]}" | cmp -s - "$ROOT/${SEGMENTS[0]}" || { log "segment differs at $base"; exit 1; }

@@ -38,44 +38,16 @@ CUES=(600 1320 2040)
 BREAK_S=26
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 
-log() { printf '%s\n' "$*" >&2; }
+. "$REPO/Benchmarks/lib.sh"
 
 # --- tools -------------------------------------------------------------------------------------
-need_apt=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
-command -v wrk >/dev/null 2>&1 || need_apt+=(wrk)
-command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
-command -v curl >/dev/null 2>&1 || need_apt+=(curl)
-command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
-if [ ${#need_apt[@]} -gt 0 ]; then
-    SUDO=""
-    [ "$(id -u)" = 0 ] || SUDO=sudo
-    log "installing: ${need_apt[*]}"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-fi
+ensure_tools nginx:nginx-light wrk:wrk ffmpeg:ffmpeg curl:curl sqlite3:sqlite3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
-WORK=$(mktemp -d /tmp/stitch_bench.XXXXXX)
-chmod 755 "$WORK"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ "${KEEP_WORK:-0}" = 1 ]; then log "workdir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+bench_workdir stitch_bench
 
 # --- the binary --------------------------------------------------------------------------------
-if [ -n "${SHOWRUNNER_BIN:-}" ]; then
-    SR=$SHOWRUNNER_BIN
-    log "using $SR"
-else
-    log "building showrunner (release)..."
-    swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
-    SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
-fi
+showrunner_bin
 
 # --- a 45-minute title with four breaks, ads, a channel policy ----------------------------------
 SRC="$BENCH_CACHE/title-45min-180p.mp4"

@@ -109,7 +109,9 @@ struct PlayRoutes {
             headers[.cacheControl] = "private, no-store"
             return Response(status: .ok, headers: headers, body: .init())
         }
-        if let sessions {
+        // Sessions exist for ads: a channel without an ad policy (or with every position off)
+        // gets the version's pinned master, shared and cached, with no per-viewer record.
+        if let sessions, let policy = snap.policies[channel], !policy.positions.isEmpty {
             let viewer = AdSessions.Viewer(device: device ?? "anonymous", model: model, endpoint: endpoint, interstitials: interstitials)
             let record = try await sessions.create(channel: channelValue, title: titleValue, version: version, viewer: viewer)
             var headers = SessionRoutes.playlistHeaders

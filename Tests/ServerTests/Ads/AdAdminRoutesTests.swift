@@ -80,7 +80,7 @@ import Testing
     }
 
     @Test func sessionRecordIsReadable() async throws {
-        let s = try await TestServer.started()
+        let s = try await StitchedSessionTests.server()  // a channel with ads: masters make sessions
         defer { Task { await s.stop() } }
         let r = try await HTTP.get(s.base + "/v1/play/tv/ep1/master.m3u8?device=tv-7&model=ES75")
         let sid = try #require(r.headers["x-showrunner-session"])

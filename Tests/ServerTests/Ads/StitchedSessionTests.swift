@@ -181,11 +181,13 @@ import Testing
         #expect(adMaster.text.hasPrefix("#EXTM3U"))
     }
 
-    @Test func channelWithoutPolicyPlaysWithoutAds() async throws {
+    @Test func channelWithoutPolicyPlaysWithoutAdsOrSessions() async throws {
         let s = try await TestServer.started()
         defer { Task { await s.stop() } }
-        let (sid, _) = try await Self.session(s)
-        let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
+        let r = try await HTTP.get(s.base + "/v1/play/tv/ep1/master.m3u8?device=tv-1")
+        #expect(r.status == 200 && r.headers["x-showrunner-session"] == nil)
+        let master = try MultivariantPlaylist.parse(r.text)
+        let text = try await HTTP.get(s.base + master.variants[0].uri).text
         #expect(!text.contains("DATERANGE") && !text.contains("DISCONTINUITY"))
     }
 }

@@ -108,7 +108,7 @@ import FoundationNetworking
     }
 
     @Test func identityLinkChangesTheHouseholdOfNewSessions() async throws {
-        let s = try await TestServer.started()
+        let s = try await StitchedSessionTests.server()  // a channel with ads: masters make sessions
         defer { Task { await s.stop() } }
         var r = try await HTTP.send("POST", s.base + "/v1/identity/link", token: nil, json: ["device_id": "phone-1", "household_id": "hh-9"])
         let changed = try r.json()["changed"] as? Bool

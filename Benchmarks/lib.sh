@@ -1,0 +1,46 @@
+# Shared by the benchmark scripts: `. "$(dirname "$0")/lib.sh"`.
+
+log() { printf '%s\n' "$*" >&2; }
+
+# ensure_tools CMD:PACKAGE...: installs with apt-get the packages whose command is missing
+# (looked up on PATH and in /usr/sbin).
+ensure_tools() {
+    local need=() spec
+    for spec in "$@"; do
+        command -v "${spec%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${spec%%:*}" ] || need+=("${spec#*:}")
+    done
+    [ ${#need[@]} -gt 0 ] || return 0
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    log "installing: ${need[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+}
+
+# bench_workdir NAME: a fresh $WORK (removed at exit unless KEEP_WORK=1); processes whose pids are
+# appended to PIDS are killed at exit.
+bench_workdir() {
+    WORK=$(mktemp -d "/tmp/$1.XXXXXX")
+    chmod 755 "$WORK"
+    PIDS=()
+    trap bench_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+bench_cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [ "${KEEP_WORK:-0}" = 1 ]; then log "workdir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+
+# showrunner_bin: sets SR to $SHOWRUNNER_BIN, or builds the release binary of the repo in $REPO.
+showrunner_bin() {
+    if [ -n "${SHOWRUNNER_BIN:-}" ]; then
+        SR=$SHOWRUNNER_BIN
+        log "using $SR"
+        return
+    fi
+    log "building showrunner (release)..."
+    swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+    SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
+}
