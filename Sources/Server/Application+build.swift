@@ -82,12 +82,26 @@ public func buildApplication(
     if let reports = store as? any ReportSource {
         ReportRoutes(source: reports, service: service, clock: clock).register(on: router)
     }
+    // Marked playlists of every live publication with ads, rewritten when the catalog changes.
+    let published = PublishedPlaylists(mediaRoot: library.root)
+    let syncPublished: @Sendable (CatalogSnapshot) -> Void = { snap in
+        let r = published.sync(snap)
+        if !r.written.isEmpty || !r.removed.isEmpty {
+            logger.info("published playlists: \(r.written.count) written, \(r.removed.count) removed")
+        }
+        for p in r.problems { logger.warning("published playlists: \(p)") }
+    }
+    syncPublished(catalog.snapshot.value)
+    if let auditStore = store as? any CatalogStore & AdLedger & AuditSource {
+        AuditRoutes(auditor: Auditor(store: auditStore, mediaRoot: library.root), catalog: catalog, service: service,
+                    clock: clock, sessions: sessions).register(on: router)
+    }
 
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Showrunner"),
         onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
-    app.addServices(CatalogRefresher(catalog: catalog, interval: configuration.refreshInterval, logger: logger))
+    app.addServices(CatalogRefresher(catalog: catalog, interval: configuration.refreshInterval, logger: logger, onChange: syncPublished))
     return app
 }

@@ -47,6 +47,7 @@ struct PolicyCommand: AsyncParsableCommand {
         @Option(name: .customLong("vast-timeout-ms")) var vastTimeoutMS: Int?
         @Option(name: .customLong("session-ttl"), help: "Session lifetime, seconds.") var sessionTTL: Int?
         @Option(name: .customLong("utc-offset"), help: "The channel's UTC offset in minutes (time-of-day targeting).") var utcOffset: Int?
+        @OptionGroup var media: MediaRootOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -104,6 +105,7 @@ struct PolicyCommand: AsyncParsableCommand {
                 if let sessionTTL { p.sessionTTLSeconds = sessionTTL }
                 if let utcOffset { p.utcOffsetMinutes = utcOffset }
                 _ = try await applyChange(st, .putPolicy(p))
+                await syncPublished(st, media)
                 return p
             }
             try output.emit(p) { PolicyCommand.describe(p) }
@@ -155,6 +157,7 @@ struct BreaksCommand: AsyncParsableCommand {
         @Option(help: "A mid-roll AT:LENGTH in seconds (AT must be a cut point made by packaging).") var mid: [String] = []
         @Option(help: "Post-roll length, seconds.") var post: String?
         @Flag(help: "Remove the plan (breaks then follow the cut points and channel defaults).") var clear = false
+        @OptionGroup var media: MediaRootOptions
         @OptionGroup var store: StoreOptions
         @OptionGroup var output: OutputOptions
 
@@ -178,6 +181,7 @@ struct BreaksCommand: AsyncParsableCommand {
                 }
                 let plan = TitleBreaks(title: title, breaks: breaks)
                 _ = try await applyChange(st, .putBreaks(plan))
+                await syncPublished(st, media)
                 return plan
             }
             try output.emit(plan) { plan.breaks.isEmpty ? "breaks of \(title) cleared" : BreaksCommand.describe(plan.breaks, title: title) }

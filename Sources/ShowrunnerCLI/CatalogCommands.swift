@@ -288,14 +288,17 @@ struct PublishCommand: AsyncParsableCommand {
     @Option var version: String?
     @Option(help: "Window start (ISO 8601, or now).") var from: String?
     @Option(help: "Window end, exclusive (ISO 8601).") var until: String?
+    @OptionGroup var media: MediaRootOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
         let f = try parseTime(from, option: "--from"), u = try parseTime(until, option: "--until")
         CrashPoint.hit("publish.start")
-        let r = try await withService(store) { s, _ in
-            try await s.publish(.init(title: title, channel: channel, version: version, from: f, until: u), actor: cliActor)
+        let r = try await withService(store) { s, st in
+            let r = try await s.publish(.init(title: title, channel: channel, version: version, from: f, until: u), actor: cliActor)
+            await syncPublished(st, media)
+            return r
         }
         CrashPoint.hit("publish.done")
         try output.emit(r) { r.changed ? "\(title) \(r.version ?? "") is live on \(channel)" : "\(title) \(r.version ?? "") was already live on \(channel)" }
@@ -306,11 +309,16 @@ struct UnpublishCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "unpublish", abstract: "Take a title off a channel.")
     @Argument var title: String
     @Option var channel: String
+    @OptionGroup var media: MediaRootOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let r = try await withService(store) { s, _ in try await s.unpublish(.init(title: title, channel: channel), actor: cliActor) }
+        let r = try await withService(store) { s, st in
+            let r = try await s.unpublish(.init(title: title, channel: channel), actor: cliActor)
+            await syncPublished(st, media)
+            return r
+        }
         try output.emit(r) { r.changed ? "\(title) is no longer published on \(channel)" : "\(title) was not published on \(channel)" }
     }
 }
@@ -319,11 +327,16 @@ struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rollback", abstract: "Republish the version that was live before the current one.")
     @Argument var title: String
     @Option var channel: String
+    @OptionGroup var media: MediaRootOptions
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
     func run() async throws {
-        let r = try await withService(store) { s, _ in try await s.rollback(.init(title: title, channel: channel), actor: cliActor) }
+        let r = try await withService(store) { s, st in
+            let r = try await s.rollback(.init(title: title, channel: channel), actor: cliActor)
+            await syncPublished(st, media)
+            return r
+        }
         try output.emit(r) { "\(title) \(r.version ?? "") is live on \(channel) again" }
     }
 }

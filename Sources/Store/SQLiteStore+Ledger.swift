@@ -31,10 +31,11 @@ extension SQLiteStore: AdLedger {
             let s = record.session
             try db.execute(sql: """
                 INSERT INTO play_session (id, channel, title, version, device, household, model, endpoint, created_at,
-                    expires_at, program_date_time, interstitials, decisions)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    expires_at, program_date_time, interstitials, decisions, markers, cue)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [s.id, s.channel, s.title, s.version, s.device, s.household, s.model, s.endpoint.rawValue,
-                                 s.createdAt.milliseconds, s.expiresAt.milliseconds, s.programDateTime, s.interstitials, decisions])
+                                 s.createdAt.milliseconds, s.expiresAt.milliseconds, s.programDateTime, s.interstitials, decisions,
+                                 s.markers?.rawValue, s.cue?.rawValue])
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO ad_decision (session, break_index, break_id, position, slot, creative, campaign, brand, duration_ms,
                     trimmed, reason, detail, source, at, channel, title, device, household)
@@ -59,7 +60,9 @@ extension SQLiteStore: AdLedger {
                 version: try row.text("version"), device: try row.text("device"), household: try row.text("household"),
                 model: try row.optionalText("model"), endpoint: try row.enumValue(EndpointKind.self, "endpoint", table: "play_session"),
                 createdAt: try row.timestamp("created_at"), expiresAt: try row.timestamp("expires_at"),
-                programDateTime: try row.int("program_date_time"), interstitials: try row.int("interstitials") != 0)
+                programDateTime: try row.int("program_date_time"), interstitials: try row.int("interstitials") != 0,
+                markers: try row.optionalText("markers").flatMap(MarkerSetting.init(rawValue:)),
+                cue: try row.optionalText("cue").flatMap(CueSetting.init(rawValue:)))
             return SessionRecord(session: session, breaks: try row.json([BreakDecision].self, "decisions", table: "play_session"))
         }
     }

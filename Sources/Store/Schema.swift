@@ -24,6 +24,9 @@ enum Schema {
         migrator.registerMigration("v6-boot") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-audit") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -302,5 +305,14 @@ enum Schema {
             body TEXT NOT NULL
         );
         CREATE INDEX boot_creative_by_channel ON boot_creative(channel);
+        """
+
+    /// The slot audit reads every beacon of a slot from one covering index (the ingest rules'
+    /// lookups by slot and source use it too); sessions keep the markers they were made with.
+    static let v7 = """
+        DROP INDEX event_by_slot;
+        CREATE INDEX event_by_slot ON event(slot_id, source, type, flags) WHERE slot_id IS NOT NULL;
+        ALTER TABLE play_session ADD COLUMN markers TEXT;
+        ALTER TABLE play_session ADD COLUMN cue TEXT;
         """
 }

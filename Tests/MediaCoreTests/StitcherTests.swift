@@ -4,11 +4,6 @@ import Testing
 
 // MARK: Fixtures
 
-/// 2026-11-29T10:00:00.000Z.
-private let sessionStart: Int64 = 1_795_946_400_000
-
-private func t(_ decimal: String) -> MediaTime { MediaTime(decimal: decimal)! }
-
 enum StitchFixtureContainer: String, CaseIterable, CustomTestStringConvertible {
     case ts, fmp4
     var testDescription: String { rawValue }

@@ -120,7 +120,7 @@ final class AdSessions: Sendable {
             id: id, channel: channel.id, title: title.id, version: version.id, device: viewer.device, household: household,
             model: viewer.model, endpoint: request.endpoint, createdAt: now,
             expiresAt: now.adding(seconds: Int64(policy.sessionTTLSeconds)), programDateTime: now.milliseconds,
-            interstitials: viewer.interstitials)
+            interstitials: viewer.interstitials, markers: policy.markers, cue: policy.cue)
         let record = SessionRecord(session: session, breaks: decisions)
         guard commit else { return record }
         try await ledger.record(record)
@@ -181,7 +181,8 @@ final class AdSessions: Sendable {
         let session = PlaybackSession(
             id: id, channel: channel.id, title: title?.id ?? Self.noVersion, version: version.id == Self.noVersion ? Self.noVersion : version.id,
             device: device, household: household, model: model, endpoint: request.endpoint, createdAt: now,
-            expiresAt: now.adding(seconds: Int64(policy.sessionTTLSeconds)), programDateTime: now.milliseconds, interstitials: true)
+            expiresAt: now.adding(seconds: Int64(policy.sessionTTLSeconds)), programDateTime: now.milliseconds, interstitials: true,
+            markers: policy.markers, cue: policy.cue)
         let record = SessionRecord(session: session, breaks: decisions)
         try await ledger.record(record)
         keep(record)
@@ -321,12 +322,13 @@ final class AdSessions: Sendable {
                 plannedDuration: MediaTime(milliseconds: b.plan.plannedMS), ads: ads,
                 assetURI: ads.isEmpty ? nil : "/v1/sessions/\(sid)/assets/\(b.id).json"))
         }
+        let setting = record.session.markers ?? policy.markers
         var markers: MarkerStyle = []
-        if policy.markers != .cue { markers.insert(.dateRange) }
-        if policy.markers != .daterange { markers.insert(.cue) }
+        if setting != .cue { markers.insert(.dateRange) }
+        if setting != .daterange { markers.insert(.cue) }
         return StitchRequest(
             content: content, breaks: breaks, markers: markers,
-            cueStyle: policy.cue == .spliceInsert ? .spliceInsert : .providerPlacementOpportunity,
+            cueStyle: (record.session.cue ?? policy.cue) == .spliceInsert ? .spliceInsert : .providerPlacementOpportunity,
             programDateTime: record.session.programDateTime, mode: record.session.interstitials ? .interstitials : .stitched)
     }
 

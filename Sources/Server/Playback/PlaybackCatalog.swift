@@ -45,11 +45,13 @@ struct CatalogRefresher: Service {
     let catalog: PlaybackCatalog
     let interval: Duration
     let logger: Logger
+    /// Called with each new snapshot (after a change seen in the store).
+    var onChange: @Sendable (CatalogSnapshot) -> Void = { _ in }
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
-                try await catalog.refresh()
+                if try await catalog.refresh() { onChange(catalog.snapshot.value) }
             } catch {
                 logger.warning("catalog refresh failed: \(error)")
             }

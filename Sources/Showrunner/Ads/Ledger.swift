@@ -19,10 +19,15 @@ public struct PlaybackSession: Sendable, Hashable, Codable {
     public var programDateTime: Int64
     /// Whether the player asked for HLS Interstitials instead of stitched segments.
     public var interstitials: Bool
+    /// The channel's marker setting and SCTE-35 command when the session was made, so its
+    /// playlists (and a replay of them) keep the markers they started with; nil for sessions
+    /// recorded before these were kept (the channel's current policy applies).
+    public var markers: MarkerSetting?
+    public var cue: CueSetting?
 
     public init(id: String, channel: String, title: String, version: String, device: String, household: String,
                 model: String?, endpoint: EndpointKind, createdAt: Timestamp, expiresAt: Timestamp,
-                programDateTime: Int64, interstitials: Bool) {
+                programDateTime: Int64, interstitials: Bool, markers: MarkerSetting? = nil, cue: CueSetting? = nil) {
         self.id = id
         self.channel = channel
         self.title = title
@@ -35,10 +40,12 @@ public struct PlaybackSession: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.programDateTime = programDateTime
         self.interstitials = interstitials
+        self.markers = markers
+        self.cue = cue
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, title, version, device, household, model, endpoint, interstitials
+        case id, channel, title, version, device, household, model, endpoint, interstitials, markers, cue
         case createdAt = "created_at", expiresAt = "expires_at", programDateTime = "program_date_time"
     }
 

@@ -65,19 +65,16 @@ public struct MarkedTitle: Sendable, Hashable, Codable {
     }
 }
 
-/// The title's plan on a channel and the sessions that opened it in the period.
+/// The title's current plan on a channel.
 public struct PlannedTitle: Sendable, Hashable, Codable {
     public var title: String
     public var channel: String
     public var breaks: [PlannedBreak]
-    /// Sessions of the title on the channel in the period (each one an opportunity per break).
-    public var sessions: Int
 
-    public init(title: String, channel: String, breaks: [PlannedBreak], sessions: Int) {
+    public init(title: String, channel: String, breaks: [PlannedBreak]) {
         self.title = title
         self.channel = channel
         self.breaks = breaks
-        self.sessions = sessions
     }
 }
 

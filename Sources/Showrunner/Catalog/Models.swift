@@ -333,12 +333,13 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
         case .read: return true
         case .editCatalog, .publish: return self == .editor
         case .operateAds: return self == .operator
+        case .audit: return self == .operator || self == .viewer
         }
     }
 
     /// Kinds of admin actions, for the role check.
     public enum Action: String, Sendable, Hashable {
-        case read, editCatalog = "edit_catalog", publish, operateAds = "operate_ads"
+        case read, editCatalog = "edit_catalog", publish, operateAds = "operate_ads", audit
     }
 }
 
