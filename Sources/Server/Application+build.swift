@@ -93,8 +93,10 @@ public func buildApplication(
     }
     syncPublished(catalog.snapshot.value)
     if let auditStore = store as? any CatalogStore & AdLedger & AuditSource {
-        AuditRoutes(auditor: Auditor(store: auditStore, mediaRoot: library.root), catalog: catalog, service: service,
-                    clock: clock, sessions: sessions).register(on: router)
+        let auditor = Auditor(store: auditStore, mediaRoot: library.root)
+        AuditRoutes(auditor: auditor, catalog: catalog, service: service, clock: clock, sessions: sessions).register(on: router)
+        OpsPageRoutes(data: OpsData(auditor: auditor, reports: store as? any ReportSource), catalog: catalog, service: service,
+                      clock: clock, sessions: sessions).register(on: router)
     }
 
     var app = Application(

@@ -123,4 +123,21 @@ extension SQLiteStore: AuditSource {
     public func changeLogCount() async throws(ShowrunnerError) -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM change_log") ?? 0 }
     }
+
+    public func filledByHour(_ filter: AuditFilter) async throws(ShowrunnerError) -> [String: [Int: Int]] {
+        try await read { db in
+            let (clause, args) = Self.auditWhere(filter, time: "at")
+            var out: [String: [Int: Int]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT campaign, (at - ?) / 3600000 AS hour, COUNT(*) FROM ad_decision
+                WHERE \(clause) AND reason = 'filled' AND slot >= 0 AND campaign IS NOT NULL
+                GROUP BY campaign, hour
+                """, arguments: [filter.from.milliseconds] + args)
+            while let r = try rows.next() {
+                let campaign: String = r[0], hour: Int = r[1], n: Int = r[2]
+                out[campaign, default: [:]][hour] = n
+            }
+            return out
+        }
+    }
 }

@@ -86,4 +86,7 @@ public protocol AuditSource: Sendable {
     func verifyChangeLog() async throws(ShowrunnerError) -> [String]
     /// Entries in the change log.
     func changeLogCount() async throws(ShowrunnerError) -> Int
+    /// Ads placed (filled decisions) per campaign and UTC hour of the sessions `filter` covers:
+    /// campaign → hour offset from `filter.from` → count.
+    func filledByHour(_ filter: AuditFilter) async throws(ShowrunnerError) -> [String: [Int: Int]]
 }
