@@ -24,6 +24,9 @@ enum Schema {
         migrator.registerMigration("v6-boot") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("v7-version-encryption") { db in
+            try db.execute(sql: v7)
+        }
         return migrator
     }
 
@@ -290,6 +293,12 @@ enum Schema {
         """
 
     /// Boot-screen rules per channel and creatives (change-logged documents).
+    /// How a version's segments are encrypted: JSON `{"method": "aes-128", "key_ids": [...]}`, NULL
+    /// in the clear. (The keys live elsewhere.)
+    static let v7 = """
+        ALTER TABLE title_version ADD COLUMN encryption TEXT;
+        """
+
     static let v6 = """
         CREATE TABLE boot_rules (
             channel TEXT NOT NULL PRIMARY KEY REFERENCES channel(id) ON DELETE RESTRICT,
