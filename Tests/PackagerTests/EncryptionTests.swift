@@ -121,6 +121,31 @@ import Testing
         try Self.playsWithKeyFiles(out, keys: keys, report: report)
     }
 
+    /// `showrunner package --encrypt aes-128 --key-rotation 1 --json`: the JSON names the keys by
+    /// id; rotation without encryption, or another method, is refused.
+    @Test func cliEncrypts() throws {
+        let tmp = try TempDir("crypt-cli")
+        defer { tmp.cleanup() }
+        let out = tmp.file("pkg")
+        let r = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", out,
+                                "--encrypt", "aes-128", "--key-rotation", "1", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let enc = json?["encryption"] as? [String: Any]
+        #expect(enc?["method"] as? String == "aes-128")
+        let ids = enc?["keyIDs"] as? [String] ?? []
+        #expect(ids.count == json?["segmentCount"] as? Int)
+        #expect(json?["keys"] == nil)
+        let index = try String(contentsOfFile: out + "/v360p/index.m3u8", encoding: .utf8)
+        #expect(ids.allSatisfy { index.contains("URI=\"/v1/keys/\($0)\"") })
+        #expect(r.stderr.contains("not stored"))
+
+        let bad = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", tmp.file("b"), "--key-rotation", "2"])
+        #expect(bad.status != 0 && bad.stderr.contains("--key-rotation needs --encrypt"))
+        let method = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", tmp.file("c"), "--encrypt", "sample-aes"])
+        #expect(method.status != 0 && method.stderr.contains("aes-128"))
+    }
+
     // MARK: Helpers
 
     /// TS: sync bytes every 188; fMP4 media segment: a moof box first.
