@@ -19,6 +19,7 @@
 #include <libswresample/swresample.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/pixdesc.h>
+#include <libavutil/aes.h>
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>

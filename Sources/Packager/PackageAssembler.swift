@@ -21,8 +21,10 @@ struct PackageAssembler {
     /// the start (frames an edit list hides) counts as the start.
     private func ms(_ t: MediaTime) -> Int64 { max(0, (t - result.origin).ticks(at: 1000)) }
 
-    private struct Built {
+    struct Built {
         var plan: RenditionPlan
+        /// The segments as written (in the clear).
+        var records: [SegmentRecord]
         var media: MediaPlaylist
         var sizes: [Int64]
         var iframes: MediaPlaylist?
@@ -71,7 +73,7 @@ struct PackageAssembler {
                 (iframes, iframeSizes) = iFramePlaylist(records, initFile: result.initFiles[r])
             }
             let total = durations.reduce(0, +)
-            built.append(Built(plan: plan, media: media, sizes: records.map(\.size), iframes: iframes,
+            built.append(Built(plan: plan, records: records, media: media, sizes: records.map(\.size), iframes: iframes,
                                iframeSizes: iframeSizes, bytes: records.reduce(0) { $0 + $1.size },
                                duration: MediaTime(value: total, timescale: 1000)))
         }
@@ -86,6 +88,13 @@ struct PackageAssembler {
             built[i].media.independentSegments = true
             built[i].media.endList = true
             built[i].media.version = fmp4 ? 6 : 3
+        }
+
+        // Encryption rewrites the segment files (and moves I-frames into files of their own), so
+        // it comes before anything measures their sizes.
+        var keys: [ContentKey] = []
+        if let encryption = request.encryption {
+            keys = try encrypt(&built, encryption)
         }
 
         // Multivariant playlist.
@@ -189,7 +198,9 @@ struct PackageAssembler {
             input: request.input, output: request.output, format: request.format, master: "master.m3u8",
             duration: ReportTime(built.map(\.duration).max() ?? .zero), targetDuration: target,
             segmentCount: built.map { $0.media.segments.count }.max() ?? 0,
-            renditions: renditions, cues: cues, warnings: warnings)
+            renditions: renditions, cues: cues, warnings: warnings,
+            encryption: request.encryption.map { EncryptionReport(method: $0.method, keyIDs: keys.map(\.id), rotation: $0.rotation) },
+            keys: keys)
     }
 
     static func fps(_ f: FrameRate) -> String {

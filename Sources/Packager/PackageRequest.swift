@@ -9,6 +9,29 @@ public enum SegmentFormat: String, Sendable, Hashable, Codable, CaseIterable {
     case fmp4
 }
 
+/// How a package's segments are encrypted.
+public enum PackageEncryption: Sendable, Hashable {
+    /// RFC 8216bis `METHOD=AES-128`: every segment (and every I-frame file) encrypted whole with
+    /// AES-128-CBC and PKCS#7 padding. A random key, key id and IV per key period: the whole
+    /// version (`rotation` nil), or a new one every `rotation` segments (on the segment grid, so
+    /// every rendition changes key at the same time). Init sections stay in the clear.
+    case aes128(rotation: Int?)
+
+    /// "aes-128".
+    public var method: String {
+        switch self {
+        case .aes128: return "aes-128"
+        }
+    }
+
+    /// Segments per key (nil: one key for the whole package).
+    public var rotation: Int? {
+        switch self {
+        case .aes128(let rotation): return rotation
+        }
+    }
+}
+
 /// What to package, and how.
 public struct PackageRequest: Sendable, Hashable {
     /// The input media file.
@@ -28,10 +51,14 @@ public struct PackageRequest: Sendable, Hashable {
     /// (it is muxed into every video rung as well), so an ad made this way has audio to stitch
     /// into a content package's audio-only renditions. fMP4 always has audio-only renditions.
     public var audioOnlyCopy = false
+    /// Encrypt the segments (nil: in the clear). The keys come back in `PackageReport.keys`;
+    /// they are never written into the package.
+    public var encryption: PackageEncryption? = nil
 
     public init(
         input: String, output: String, format: SegmentFormat = .ts,
-        segmentDuration: MediaTime = MediaTime(seconds: 6), cues: [MediaTime] = [], ladder: Ladder? = nil
+        segmentDuration: MediaTime = MediaTime(seconds: 6), cues: [MediaTime] = [], ladder: Ladder? = nil,
+        encryption: PackageEncryption? = nil
     ) {
         self.input = input
         self.output = output
@@ -39,6 +66,7 @@ public struct PackageRequest: Sendable, Hashable {
         self.segmentDuration = segmentDuration
         self.cues = cues
         self.ladder = ladder
+        self.encryption = encryption
     }
 }
 
@@ -144,4 +172,29 @@ public struct PackageReport: Sendable, Hashable, Codable {
     public var cues: [CueReport]
     /// Things the user should know (skipped streams, dropped leading frames, ...).
     public var warnings: [String]
+    /// How the segments are encrypted (nil: in the clear).
+    public var encryption: EncryptionReport? = nil
+    /// The content keys of an encrypted package, in segment order: secret. Not in the package,
+    /// not encoded (`--json` leaves them out): the caller stores them.
+    public var keys: [ContentKey] = []
+
+    enum CodingKeys: String, CodingKey {
+        case input, output, format, master, duration, targetDuration, segmentCount, renditions, cues, warnings, encryption
+    }
+}
+
+/// How a package is encrypted: what `--json` shows (key ids, never keys).
+public struct EncryptionReport: Sendable, Hashable, Codable {
+    /// "aes-128".
+    public var method: String
+    /// Key ids in segment order; each key is named `URI="/v1/keys/<id>"` in the playlists.
+    public var keyIDs: [String]
+    /// Segments per key (nil: one key for the whole package).
+    public var rotation: Int?
+
+    public init(method: String, keyIDs: [String], rotation: Int?) {
+        self.method = method
+        self.keyIDs = keyIDs
+        self.rotation = rotation
+    }
 }

@@ -235,10 +235,11 @@ struct ChangeWriter {
         }
         let position = (try Int64.fetchOne(db, sql: "SELECT MAX(position) FROM title_version WHERE title = ?", arguments: [v.title]) ?? 0) + 1
         try db.execute(sql: """
-            INSERT INTO title_version (title, id, position, path, format, duration_ms, renditions, cuts, created_at, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO title_version (title, id, position, path, format, duration_ms, renditions, cuts, created_at, source, encryption)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [v.title, v.id, position, v.path, v.format, v.durationMS, try JSONText.encode(v.renditions),
-                             try JSONText.encode(v.cutsMS), v.createdAt.milliseconds, v.source])
+                             try JSONText.encode(v.cutsMS), v.createdAt.milliseconds, v.source,
+                             try v.encryption.map { try JSONText.encode($0) }])
         return try logged(v.id, action: "version.add", entity: "version", entityID: entityID, before: nil, after: try JSONText.encode(v))
     }
 

@@ -78,8 +78,31 @@ public struct MediaLibrary: Sendable {
                 throw ShowrunnerError.invalid("package", "\(folder)/\(uri): \(error)")
             }
         }
+        var keyIDs: [String] = []
+        var encrypted = false
+        /// EXT-X-KEY lines: AES-128 with a `/v1/keys/<id>` URI (what `showrunner package
+        /// --encrypt` writes) or NONE; anything else is a package we cannot serve keys for.
+        func collectKeys(_ p: MediaPlaylist, _ uri: String) throws(ShowrunnerError) {
+            for seg in p.segments {
+                for k in seg.keys {
+                    switch k.string("METHOD") {
+                    case "NONE":
+                        continue
+                    case "AES-128":
+                        guard let id = k.string("URI").flatMap(ContentKey.id(fromURI:)) else {
+                            throw ShowrunnerError.invalid("package", "\(folder)/\(uri): EXT-X-KEY URI \(k.string("URI") ?? "(none)") is not \(ContentKey.uriPrefix)<key id>")
+                        }
+                        encrypted = true
+                        if !keyIDs.contains(id) { keyIDs.append(id) }
+                    default:
+                        throw ShowrunnerError.invalid("package", "\(folder)/\(uri): EXT-X-KEY METHOD \(k.string("METHOD") ?? "(none)") is not supported (AES-128 only)")
+                    }
+                }
+            }
+        }
         for v in master.variants {
             let p = try media(v.uri)
+            try collectKeys(p, v.uri)
             if p.segments.contains(where: { $0.map != nil }) { fmp4 = true }
             if v.uri == first.uri { durationMS = p.totalDuration.ticks(at: 1000) }
             renditions.append(VersionRendition(
@@ -88,7 +111,7 @@ public struct MediaLibrary: Sendable {
         }
         for r in master.renditions where r.type == .audio {
             guard let uri = r.uri else { continue }
-            _ = try media(uri)
+            try collectKeys(try media(uri), uri)
             renditions.append(VersionRendition(id: Self.folderName(uri), kind: "audio", codecs: [], resolution: nil, bandwidth: 0))
         }
         var cuts: [Int64] = []
@@ -107,7 +130,8 @@ public struct MediaLibrary: Sendable {
             source = b.input
         }
         return TitleVersion(id: version, title: title, path: title + "/" + version, format: fmp4 ? "fmp4" : "ts",
-                            durationMS: durationMS, renditions: renditions, cutsMS: cuts, createdAt: at, source: source)
+                            durationMS: durationMS, renditions: renditions, cutsMS: cuts, createdAt: at, source: source,
+                            encryption: encrypted ? VersionEncryption(method: "aes-128", keyIDs: keyIDs) : nil)
     }
 
     /// Copies a package folder to `destination` through a hidden work folder and one rename.

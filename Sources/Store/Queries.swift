@@ -127,7 +127,10 @@ enum Queries {
                      format: try row.text("format"), durationMS: try row.int("duration_ms"),
                      renditions: try row.json([VersionRendition].self, "renditions", table: "title_version"),
                      cutsMS: try row.json([Int64].self, "cuts", table: "title_version"),
-                     createdAt: try row.timestamp("created_at"), source: try row.optionalText("source"))
+                     createdAt: try row.timestamp("created_at"), source: try row.optionalText("source"),
+                     encryption: try row.optionalText("encryption").map {
+                         try JSONText.decode(VersionEncryption.self, $0, table: "title_version", column: "encryption")
+                     })
     }
 
     static func versions(_ db: Database, title: String) throws -> [TitleVersion] {

@@ -27,6 +27,9 @@ enum Schema {
         migrator.registerMigration("v7-audit") { db in
             try db.execute(sql: v7)
         }
+        migrator.registerMigration("v8-version-encryption") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -314,5 +317,11 @@ enum Schema {
         CREATE INDEX event_by_slot ON event(slot_id, source, type, flags) WHERE slot_id IS NOT NULL;
         ALTER TABLE play_session ADD COLUMN markers TEXT;
         ALTER TABLE play_session ADD COLUMN cue TEXT;
+        """
+
+    /// How a version's segments are encrypted: JSON `{"method": "aes-128", "key_ids": [...]}`, NULL
+    /// in the clear. (The keys live elsewhere.)
+    static let v8 = """
+        ALTER TABLE title_version ADD COLUMN encryption TEXT;
         """
 }

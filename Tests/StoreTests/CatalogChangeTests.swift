@@ -222,3 +222,17 @@ import Testing
         #expect(try await store.brands().isEmpty)
     }
 }
+
+/// An encrypted version keeps its method and key ids through the store; a clear one stays nil.
+@Test func versionEncryptionRoundTrips() async throws {
+    let store = try SQLiteStore.inMemory()
+    try await store.apply(.addSeries(harbour))
+    try await store.apply(.addTitle(episode("e1")))
+    var v = version("v1", of: "e1")
+    v.encryption = VersionEncryption(method: "aes-128", keyIDs: [String(repeating: "ab", count: 16), String(repeating: "0c", count: 16)])
+    try await store.apply(.addVersion(v))
+    try await store.apply(.addVersion(version("v2", of: "e1")))
+    let stored = try await store.versions(title: "e1")
+    #expect(stored == [v, version("v2", of: "e1")])
+    #expect(try await !store.apply(.addVersion(v)).changed)  // idempotent with the column
+}

@@ -175,14 +175,18 @@ public struct TitleVersion: Sendable, Hashable, Codable {
     public var createdAt: Timestamp
     /// The input file it was packaged from (informational).
     public var source: String?
+    /// How its segments are encrypted; nil when they are in the clear (and in records written
+    /// before encryption existed: decoded if present).
+    public var encryption: VersionEncryption?
 
     enum CodingKeys: String, CodingKey {
-        case id, title, path, format, renditions, source
+        case id, title, path, format, renditions, source, encryption
         case durationMS = "duration_ms", cutsMS = "cuts_ms", createdAt = "created_at"
     }
 
     public init(id: String, title: String, path: String, format: String, durationMS: Int64,
-                renditions: [VersionRendition], cutsMS: [Int64], createdAt: Timestamp, source: String?) {
+                renditions: [VersionRendition], cutsMS: [Int64], createdAt: Timestamp, source: String?,
+                encryption: VersionEncryption? = nil) {
         self.id = id
         self.title = title
         self.path = path
@@ -192,6 +196,26 @@ public struct TitleVersion: Sendable, Hashable, Codable {
         self.cutsMS = cutsMS
         self.createdAt = createdAt
         self.source = source
+        self.encryption = encryption
+    }
+}
+
+/// The encryption of a version's segments, as its playlists declare it (the keys themselves are
+/// stored apart and served at `/v1/keys/{id}`).
+public struct VersionEncryption: Sendable, Hashable, Codable {
+    /// "aes-128" (HLS METHOD=AES-128: whole segments, AES-128-CBC, PKCS#7).
+    public var method: String
+    /// The key ids (32 lowercase hex), in the order their segments come.
+    public var keyIDs: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case method
+        case keyIDs = "key_ids"
+    }
+
+    public init(method: String, keyIDs: [String]) {
+        self.method = method
+        self.keyIDs = keyIDs
     }
 }
 
