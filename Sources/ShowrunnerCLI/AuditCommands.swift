@@ -10,7 +10,7 @@ import Store
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Audit ad slots (planned → marked → decided → served → seen), markers, sessions and the change log.",
-        subcommands: [Slots.self, Markers.self, Session.self, VerifyLog.self, Sync.self], defaultSubcommand: Slots.self)
+        subcommands: [Slots.self, Markers.self, Session.self, VerifyLog.self, Report.self, Sync.self], defaultSubcommand: Slots.self)
 
     struct Filter: ParsableArguments {
         @Option(help: "Only this title.") var title: String?
@@ -145,6 +145,29 @@ struct AuditCommand: AsyncParsableCommand {
                 problems.isEmpty ? "change log intact: \(count) entries, hash chain verified" : problems.joined(separator: "\n")
             }
             if !problems.isEmpty { throw CLIError("change log broken: \(problems.count) problem(s)") }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a self-contained daily report (HTML: slots, timelines, boot schedule, pacing, reach, sessions).")
+        @Option(help: "The day, YYYY-MM-DD (UTC).") var day: String
+        @Option(help: "The channel (default: the first with an ad policy).") var channel: String?
+        @Option(help: "Where to write the HTML.") var out: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var media: MediaRootOptions
+
+        func run() async throws {
+            let html = try await withService(store) { _, st in
+                try await OpsData(auditor: AuditCommand.auditor(st, media), reports: st)
+                    .dailyReport(channel: channel, day: day, snapshot: try await st.snapshot(), now: SystemClock().now(), actor: cliActor)
+            }
+            do {
+                try html.write(toFile: out, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("\(out): cannot write the report (\(error.localizedDescription))")
+            }
+            Swift.print("wrote \(out) (\(html.utf8.count) bytes)")
         }
     }
 
