@@ -42,7 +42,8 @@ let package = Package(
         // The SQLite store (the only module that imports SQLite).
         .target(
             name: "Store",
-            dependencies: ["Showrunner", "MediaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Showrunner", "MediaCore", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         // The HTTP server (Hummingbird); domain errors become HTTP here only.

@@ -1,4 +1,8 @@
 import GRDB
+import GRDBSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 public import Showrunner
 
 /// The ledger side of the slot audit. Beacons are read once, in `event_by_slot` order (a
@@ -28,53 +32,110 @@ extension SQLiteStore: AuditSource {
             // Decisions.
             let (dClause, dArgs) = Self.auditWhere(filter, time: "at")
             let decisions = try Row.fetchCursor(db, sql: """
-                SELECT title, channel, break_id, slot, reason, COALESCE(creative, ''), COUNT(*)
+                SELECT title, channel, break_id, slot, reason, COUNT(*)
                 FROM ad_decision WHERE \(dClause)
-                GROUP BY title, channel, break_id, slot, reason, creative
+                GROUP BY title, channel, break_id, slot, reason
                 """, arguments: dArgs)
             while let row = try decisions.next() {
                 let key = SlotKey(title: row[0], channel: row[1], breakID: row[2], slot: row[3])
-                let reason: String = row[4], creative: String = row[5], n: Int = row[6]
+                let reason: String = row[4], n: Int = row[5]
                 out.slots[key, default: SlotLedger()].decisions[reason, default: 0] += n
-                if key.slot >= 0 {
-                    out.slots[key, default: SlotLedger()].decided += n
-                    if !creative.isEmpty { out.slots[key, default: SlotLedger()].creatives[creative, default: 0] += n }
-                }
+                if key.slot >= 0 { out.slots[key, default: SlotLedger()].decided += n }
             }
             guard !sessionKey.isEmpty else { return out }
-            // Beacons, one pass over the covering index.
-            let beacons = try Row.fetchCursor(db, sql: """
-                SELECT slot_id, source, type, flags FROM event INDEXED BY event_by_slot WHERE slot_id IS NOT NULL
-                """)
-            var lastSlot = "", lastKey: SlotKey? = nil
-            var lastSource = "", lastType = ""
-            while let row = try beacons.next() {
-                out.beacons += 1
-                let slotID: String = row[0]
-                if slotID != lastSlot {
-                    lastSlot = slotID
-                    lastKey = Self.slotKey(slotID, sessions: sessionKey, keys: keys)
-                    lastSource = ""
-                    lastType = ""
-                }
-                guard let key = lastKey else { continue }
-                let flags: String = row[3]
-                guard flags == "[]" else {
-                    out.flagged += 1
-                    continue
-                }
-                let source: String = row[1], type: String = row[2]
-                if source == lastSource && type == lastType { continue }
-                lastSource = source
-                lastType = type
-                let name = type.hasPrefix("ad.") ? String(type.dropFirst(3)) : type
-                if source == "server" {
-                    out.slots[key, default: SlotLedger()].server[name, default: 0] += 1
+            try Self.scanBeacons(db, sessions: sessionKey, keys: keys, into: &out)
+            return out
+        }
+    }
+
+    /// Ad beacon types the scan tallies in bit masks (anything else goes through a dictionary).
+    static let beaconTypes = ["impression", "start", "firstQuartile", "midpoint", "thirdQuartile", "complete",
+                              "skip", "close", "click", "error", "pause", "resume", "mute", "unmute", "fullscreen", "progress"]
+    static let beaconTypeBytes = beaconTypes.map { Array($0.utf8) }
+
+    /// One pass over `event_by_slot` with SQLite's C API: rows of one session-slot are adjacent
+    /// (the index order), so each session-slot's beacon types are gathered in a bit mask (a type
+    /// counts once per session-slot and source) and added to its slot's tallies once.
+    static func scanBeacons(_ db: Database, sessions: [String: Int], keys: [TitleOnChannel], into out: inout AuditLedger) throws {
+        let statement = try db.makeStatement(sql: """
+            SELECT slot_id, source, type, flags FROM event INDEXED BY event_by_slot WHERE slot_id IS NOT NULL
+            """)
+        let stmt = statement.sqliteStatement
+        let known = beaconTypes.count
+        var slotIndex: [SlotKey: Int] = [:]
+        var slotKeys: [SlotKey] = []
+        var tallies: [[Int]] = []          // per slot key: server types then client types
+        var others: [SlotKey: [String: Int]] = [:]  // "s:type" / "c:type" of unknown types
+        var last: [UInt8] = []
+        var current = -1                    // index into slotKeys, -1 when not covered
+        var mask: UInt64 = 0
+        var otherSeen = Set<String>()       // unknown types seen in the current session-slot
+        func flush() {
+            guard current >= 0, mask != 0 else { return }
+            var m = mask
+            while m != 0 {
+                let bit = m.trailingZeroBitCount
+                tallies[current][bit] += 1
+                m &= m - 1
+            }
+        }
+        sqlite3_reset(stmt)
+        while true {
+            let rc = sqlite3_step(stmt)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            out.beacons += 1
+            guard let p = sqlite3_column_text(stmt, 0) else { continue }
+            let n = Int(sqlite3_column_bytes(stmt, 0))
+            if n != last.count || memcmp(p, last, n) != 0 {
+                flush()
+                mask = 0
+                otherSeen.removeAll(keepingCapacity: true)
+                last.removeAll(keepingCapacity: true)
+                last.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+                if let key = slotKey(String(decoding: last, as: UTF8.self), sessions: sessions, keys: keys) {
+                    if let i = slotIndex[key] { current = i } else {
+                        current = slotKeys.count
+                        slotIndex[key] = current
+                        slotKeys.append(key)
+                        tallies.append(Array(repeating: 0, count: 2 * known))
+                    }
                 } else {
-                    out.slots[key, default: SlotLedger()].client[name, default: 0] += 1
+                    current = -1
                 }
             }
-            return out
+            guard current >= 0 else { continue }
+            if sqlite3_column_bytes(stmt, 3) != 2 {  // flags other than '[]'
+                out.flagged += 1
+                continue
+            }
+            let server = sqlite3_column_text(stmt, 1)?.pointee == UInt8(ascii: "s")
+            guard let t = sqlite3_column_text(stmt, 2) else { continue }
+            let tn = Int(sqlite3_column_bytes(stmt, 2))
+            let type = UnsafeBufferPointer(start: t, count: tn)
+            let name = tn > 3 && t[0] == UInt8(ascii: "a") && t[1] == UInt8(ascii: "d") && t[2] == UInt8(ascii: ".")
+                ? UnsafeBufferPointer(rebasing: type[3...]) : type
+            if let i = beaconTypeBytes.firstIndex(where: { $0.elementsEqual(name) }) {
+                mask |= 1 << UInt64((server ? 0 : known) + i)
+            } else {
+                let tag = (server ? "s:" : "c:") + String(decoding: name, as: UTF8.self)
+                if otherSeen.insert(tag).inserted { others[slotKeys[current], default: [:]][tag, default: 0] += 1 }
+            }
+        }
+        flush()
+        for (i, key) in slotKeys.enumerated() {
+            var ledger = out.slots[key] ?? SlotLedger()
+            for (j, name) in beaconTypes.enumerated() {
+                if tallies[i][j] > 0 { ledger.server[name, default: 0] += tallies[i][j] }
+                if tallies[i][known + j] > 0 { ledger.client[name, default: 0] += tallies[i][known + j] }
+            }
+            for (tag, n) in others[key] ?? [:] {
+                let name = String(tag.dropFirst(2))
+                if tag.hasPrefix("s:") { ledger.server[name, default: 0] += n } else { ledger.client[name, default: 0] += n }
+            }
+            out.slots[key] = ledger
         }
     }
 

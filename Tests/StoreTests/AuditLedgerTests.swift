@@ -51,6 +51,8 @@ import Testing
         events += [beacon("c1i", 1, "pre.0", "impression", .client), beacon("c2i", 2, "pre.0", "impression", .client),
                    beacon("c2i-again", 2, "pre.0", "impression", .client),
                    beacon("c3i", 3, "pre.0", "impression", .client, flags: ["too_fast"])]
+        // A type the scan has no bit for, sent twice: once per session-slot all the same.
+        events += [beacon("c1x", 1, "pre.0", "acceptInvitation", .client), beacon("c1x-again", 1, "pre.0", "acceptInvitation", .client)]
         // mid-1 slot 0: served in sessions 1 and 2, seen in both.
         for n in 1...2 { events += [beacon("s\(n)m", n, "mid-1.0", "impression", .server), beacon("c\(n)m", n, "mid-1.0", "impression", .client)] }
         _ = try await store.record(events: events)
@@ -62,15 +64,15 @@ import Testing
         let l = try await store.auditLedger(Self.filter)
         #expect(l.sessions == [TitleOnChannel(title: "ep1", channel: "tv"): 3])
         let pre = try #require(l.slots[SlotKey(title: "ep1", channel: "tv", breakID: "pre", slot: 0)])
-        #expect(pre.decided == 3 && pre.decisions == ["filled": 3] && pre.creatives == ["ad-a": 3])
+        #expect(pre.decided == 3 && pre.decisions == ["filled": 3])
         #expect(pre.server == ["impression": 3, "complete": 3])
-        #expect(pre.client == ["impression": 2])
+        #expect(pre.client == ["impression": 2, "acceptInvitation": 1])
         let refused = try #require(l.slots[SlotKey(title: "ep1", channel: "tv", breakID: "mid-1", slot: -1)])
         #expect(refused.decisions == ["capped": 1, "unfilled": 1] && refused.decided == 0)
         #expect(l.slots[SlotKey(title: "ep1", channel: "tv", breakID: "mid-1", slot: 1)]?.decisions == ["slate": 2])
         #expect(l.flagged == 1)
-        // Every beacon row is read once: 8 server + 4 client on the pre-roll, 4 on mid-1.
-        #expect(l.beacons == 16)
+        // Every beacon row is read once: 8 server + 6 client on the pre-roll, 4 on mid-1.
+        #expect(l.beacons == 18)
     }
 
     @Test func reconciliationOfTheSeededLedger() async throws {

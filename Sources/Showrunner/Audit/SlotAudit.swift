@@ -117,16 +117,12 @@ public struct SlotLedger: Sendable, Hashable, Codable {
     public var server: [String: Int]
     /// Client beacons by type.
     public var client: [String: Int]
-    /// Creatives placed in this slot, with counts.
-    public var creatives: [String: Int]
 
-    public init(decisions: [String: Int] = [:], decided: Int = 0, server: [String: Int] = [:], client: [String: Int] = [:],
-                creatives: [String: Int] = [:]) {
+    public init(decisions: [String: Int] = [:], decided: Int = 0, server: [String: Int] = [:], client: [String: Int] = [:]) {
         self.decisions = decisions
         self.decided = decided
         self.server = server
         self.client = client
-        self.creatives = creatives
     }
 }
 
