@@ -19,8 +19,8 @@ import Testing
         return (s, sid)
     }
 
-    static func curl(_ args: [String]) throws -> ProcessResult {
-        try runProcess(["curl", "-s", "-S", "--max-time", "20"] + args)
+    static func curl(_ args: [String]) async throws -> ProcessResult {
+        try await runProcessAsync(["curl", "-s", "-S", "--max-time", "60"] + args)
     }
 
     @Test func signInFlowRolesAndExports() async throws {
@@ -28,35 +28,35 @@ import Testing
         defer { Task { await s.stop() } }
         let jar = try TempDir("ops").file("cookies")
         // Not signed in: to the form, with the page to come back to.
-        let anonymous = try Self.curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", s.base + "/ops?channel=tv&day=2026-11-29"])
+        let anonymous = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", s.base + "/ops?channel=tv&day=2026-11-29"])
         #expect(anonymous.stdout.hasPrefix("303 ") && anonymous.stdout.contains("/ops/sign-in?next=%2Fops%3Fchannel%3Dtv%26day%3D2026-11-29"),
                 "\(anonymous.stdout)")
         // A wrong token and an editor token are refused on the form.
-        let wrong = try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "token=nope", "-d", "next=/ops", s.base + "/ops/sign-in"])
+        let wrong = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "token=nope", "-d", "next=/ops", s.base + "/ops/sign-in"])
         #expect(wrong.stdout == "401")
-        let editor = try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "token=\(s.tokens[.editor]!)", s.base + "/ops/sign-in"])
+        let editor = try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "--data-urlencode", "token=\(s.tokens[.editor]!)", s.base + "/ops/sign-in"])
         #expect(editor.stdout == "403")
         // An open redirect is not possible.
-        let offsite = try Self.curl(["-o", "/dev/null", "-w", "%{redirect_url}", "-c", jar, "--data-urlencode", "token=\(s.tokens[.viewer]!)",
+        let offsite = try await Self.curl(["-o", "/dev/null", "-w", "%{redirect_url}", "-c", jar, "--data-urlencode", "token=\(s.tokens[.viewer]!)",
                                      "--data-urlencode", "next=//evil.example/ops", s.base + "/ops/sign-in"])
         #expect(offsite.stdout == s.base + "/ops", "\(offsite.stdout)")
         let cookies = try String(contentsOfFile: jar, encoding: .utf8)
         #expect(cookies.contains("#HttpOnly_127.0.0.1") && cookies.contains("sr_ops"), "\(cookies)")
         // Signed in: the dashboard, with the session's slots.
-        let page = try Self.curl(["-b", jar, "-D", "-", s.base + "/ops?channel=tv&day=2026-11-29"])
+        let page = try await Self.curl(["-b", jar, "-D", "-", s.base + "/ops?channel=tv&day=2026-11-29"])
         #expect(page.stdout.contains("HTTP/1.1 200") && page.stdout.lowercased().contains("content-security-policy:"), "\(page.stdout.prefix(600))")
         #expect(page.stdout.contains("<table") && page.stdout.contains("ep1") && page.stdout.contains("/ops/sessions/\(sid)"))
         // Exports and the replay page, with the cookie or a bearer header.
-        let csv = try Self.curl(["-b", jar, s.base + "/ops/export/slots.csv?channel=tv&day=2026-11-29"])
+        let csv = try await Self.curl(["-b", jar, s.base + "/ops/export/slots.csv?channel=tv&day=2026-11-29"])
         #expect(csv.stdout.split(separator: "\r\n").count >= 2 && csv.stdout.contains("ep1"), "\(csv.stdout)")
-        let replay = try Self.curl(["-H", "Authorization: Bearer \(s.tokens[.operator]!)", s.base + "/ops/sessions/\(sid)"])
+        let replay = try await Self.curl(["-H", "Authorization: Bearer \(s.tokens[.operator]!)", s.base + "/ops/sessions/\(sid)"])
         #expect(replay.stdout.contains("#EXTM3U") && replay.stdout.contains(sid))
-        let events = try Self.curl(["-b", jar, s.base + "/ops/sessions/\(sid)/events.csv"])
+        let events = try await Self.curl(["-b", jar, s.base + "/ops/sessions/\(sid)/events.csv"])
         #expect(events.stdout.contains("impression"))
-        #expect(try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(s.tokens[.editor]!)", s.base + "/ops"]).stdout == "403")
+        #expect(try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer \(s.tokens[.editor]!)", s.base + "/ops"]).stdout == "403")
         // Signing out forgets the cookie.
-        _ = try Self.curl(["-b", jar, "-c", jar, "-X", "POST", s.base + "/ops/sign-out"])
-        #expect(try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "-b", jar, s.base + "/ops"]).stdout == "303")
+        _ = try await Self.curl(["-b", jar, "-c", jar, "-X", "POST", s.base + "/ops/sign-out"])
+        #expect(try await Self.curl(["-o", "/dev/null", "-w", "%{http_code}", "-b", jar, s.base + "/ops"]).stdout == "303")
     }
 
     /// The page in headless Chromium (selenium, as the conformance kit runs hls.js): signed in
@@ -76,9 +76,9 @@ import Testing
         let url = s.base + "/ops?channel=tv&day=2026-11-29"
         var args = [script, url, "--token", s.tokens[.operator]!, "--expect-rows", String(rows)]
         if let shot = ProcessInfo.processInfo.environment["SHOWRUNNER_OPS_SCREENSHOT"] { args += ["--screenshot", shot] }
-        let on = try runProcess(["python3"] + args)
+        let on = try await runProcessAsync(["python3"] + args)
         #expect(on.status == 0 && on.stdout.hasPrefix("OK"), "\(on.stdout)\(on.stderr)")
-        let off = try runProcess(["python3", script, url, "--token", s.tokens[.operator]!, "--expect-rows", String(rows), "--no-js"])
+        let off = try await runProcessAsync(["python3", script, url, "--token", s.tokens[.operator]!, "--expect-rows", String(rows), "--no-js"])
         #expect(off.status == 0 && off.stdout.hasPrefix("OK"), "\(off.stdout)\(off.stderr)")
     }
 }
