@@ -64,10 +64,12 @@ public func buildApplication(
         try await s.loadCounters()
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
+        let bootHistory = BootHistory(ledger: ledger)
         BootRoutes(catalog: catalog, ledger: ledger, clock: clock,
-                   signer: try configuration.bootKeyFile.map { path throws(ShowrunnerError) in try BootSigner.loadOrCreate(path: path) })
+                   signer: try configuration.bootKeyFile.map { path throws(ShowrunnerError) in try BootSigner.loadOrCreate(path: path) },
+                   history: bootHistory)
             .register(on: router)
-        EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, logger: logger,
+        EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, bootHistory: bootHistory, logger: logger,
                     bodyTimeout: configuration.bodyTimeout).register(on: router)
         sessions = s
     }

@@ -195,6 +195,21 @@ extension SQLiteStore: AdLedger {
         }
     }
 
+    public func bootImpressions(after: Int64?, since: Timestamp) async throws(ShowrunnerError) -> (impressions: [BootImpression], through: Int64) {
+        try await read { db in
+            let through = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
+            // From the start: the recent ones through the time index; afterwards only new rows (by seq).
+            let sql = after == nil
+                ? "SELECT device_id, channel, ts FROM event WHERE ts >= ? AND type = 'boot.impression' AND seq <= ? AND device_id IS NOT NULL AND channel IS NOT NULL"
+                : "SELECT device_id, channel, ts FROM event WHERE seq > ? AND seq <= ? AND type = 'boot.impression' AND ts >= ? AND device_id IS NOT NULL AND channel IS NOT NULL"
+            let args: StatementArguments = after.map { [$0, through, since.milliseconds] } ?? [since.milliseconds, through]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: args).map { r in
+                BootImpression(device: try r.text("device_id"), channel: try r.text("channel"), at: try r.timestamp("ts"))
+            }
+            return (rows, through)
+        }
+    }
+
     // MARK: Group commit
 
     private func encodeJSON(_ value: some Encodable) throws(ShowrunnerError) -> String {

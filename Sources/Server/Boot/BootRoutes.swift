@@ -11,6 +11,8 @@ struct BootRoutes {
     let ledger: any AdLedger
     let clock: any WallClock
     let signer: BootSigner?
+    /// Devices' recent boot impressions (the frequency cap), in memory.
+    let history: BootHistory
 
     func register(on router: Router<ServerContext>) {
         router.get("/v1/boot/keys") { _, _ in try self.keys() }
@@ -109,7 +111,7 @@ struct BootRoutes {
         guard snap.channels[channelID] != nil else { throw ShowrunnerError.notFound("channel", channelID) }
         let rules = snap.bootRules[channelID] ?? BootRules(channel: channelID)
         let now = clock.now()
-        let history = try await ledger.bootImpressions(device: device, channel: channelID, since: now.adding(milliseconds: -2 * 86_400_000))
+        let history = try await self.history.impressions(device: device, channel: channelID, now: now)
         guard let choice = BootDecision.decide(rules: rules, creatives: snap.bootCreatives[channelID] ?? [], brands: Array(snap.brands.values),
                                                device: device, model: model, screen: screen, now: now, history: history) else {
             return Response(status: .noContent, headers: [.cacheControl: "no-store"])
@@ -144,6 +146,7 @@ struct BootRoutes {
         _ = try await ledger.record(events: [LedgerEvent(
             eventID: "boot:\(channelID):\(device):\(creative):\(event):\(now.milliseconds)", type: "boot." + event, source: .client,
             deviceID: device, endpoint: channel?.endpoint, channel: channelID, creativeID: creative, ts: now, receivedAt: now)])
+        if event == "impression" { history.invalidate() }
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 }

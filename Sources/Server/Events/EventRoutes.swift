@@ -18,6 +18,8 @@ struct EventRoutes {
     let catalog: PlaybackCatalog
     let clock: any WallClock
     let sessions: AdSessions?
+    /// Told when a batch carries boot impressions (the boot frequency cap reads it).
+    let bootHistory: BootHistory?
     let logger: Logger
     /// How long a client may take to send its body before a 408.
     let bodyTimeout: Duration
@@ -59,6 +61,7 @@ struct EventRoutes {
             }
             do {
                 stored = try await ledger.record(events: events)
+                if events.contains(where: { $0.type == "boot.impression" }) { bootHistory?.invalidate() }
             } catch {
                 logger.error("event batch not stored: \(error)")
                 throw Self.retry(.serviceUnavailable, "events not stored (\(error.message)); nothing of this batch was acknowledged, retry after 1 s")

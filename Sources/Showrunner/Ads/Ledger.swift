@@ -167,6 +167,10 @@ public protocol AdLedger: Sendable {
     /// When a device was shown boot-screen creatives on a channel since `since` (its boot
     /// impressions), for the boot frequency cap.
     func bootImpressions(device: String, channel: String, since: Timestamp) async throws(ShowrunnerError) -> [Timestamp]
+    /// Boot impressions recorded after ledger position `after` (nil: from the start) with a time
+    /// at or after `since`, and the newest position: how a server keeps every device's recent
+    /// boot history in memory and catches up with what it or another process recorded.
+    func bootImpressions(after: Int64?, since: Timestamp) async throws(ShowrunnerError) -> (impressions: [BootImpression], through: Int64)
 }
 
 /// A device belongs to a household (or account); unlinked devices count as their own.
@@ -210,5 +214,18 @@ public struct EventStats: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case total, flagged
         case byType = "by_type", bySource = "by_source"
+    }
+}
+
+/// One boot-screen impression as the frequency cap needs it.
+public struct BootImpression: Sendable, Hashable {
+    public var device: String
+    public var channel: String
+    public var at: Timestamp
+
+    public init(device: String, channel: String, at: Timestamp) {
+        self.device = device
+        self.channel = channel
+        self.at = at
     }
 }
