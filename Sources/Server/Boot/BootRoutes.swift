@@ -49,20 +49,43 @@ struct BootRoutes {
 
         /// The same JSON `JSONEncoder` with sorted keys and unescaped slashes writes.
         var jsonText: String {
-            var o = "{\"brand\":" + Self.quoted(brand) + ",\"close_prompt_ms\":\(closePromptMS),\"close_within_ms\":\(closeWithinMS)"
-            o += ",\"creative\":" + Self.quoted(creative) + ",\"duration_ms\":\(durationMS),\"kind\":" + Self.quoted(kind)
-            o += ",\"reason\":" + Self.quoted(reason)
-            if let s = skippableAfterMS { o += ",\"skippable_after_ms\":\(s)" }
-            o += ",\"tracking\":{" + tracking.sorted { $0.key < $1.key }.map { Self.quoted($0.key) + ":" + Self.quoted($0.value) }
-                .joined(separator: ",") + "}"
-            o += ",\"variant\":{\"height\":\(variant.height),\"mime\":" + Self.quoted(variant.mime) + ",\"sha256\":"
-                + Self.quoted(variant.sha256) + ",\"size\":\(variant.size),\"url\":" + Self.quoted(variant.url)
-                + ",\"width\":\(variant.width)}}"
+            var o = ""
+            o.reserveCapacity(1024)
+            o += "{\"brand\":"; Self.quote(brand, into: &o)
+            o += ",\"close_prompt_ms\":"; o += String(closePromptMS)
+            o += ",\"close_within_ms\":"; o += String(closeWithinMS)
+            o += ",\"creative\":"; Self.quote(creative, into: &o)
+            o += ",\"duration_ms\":"; o += String(durationMS)
+            o += ",\"kind\":"; Self.quote(kind, into: &o)
+            o += ",\"reason\":"; Self.quote(reason, into: &o)
+            if let s = skippableAfterMS { o += ",\"skippable_after_ms\":"; o += String(s) }
+            o += ",\"tracking\":{"
+            for (i, (k, v)) in tracking.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { o += "," }
+                Self.quote(k, into: &o); o += ":"; Self.quote(v, into: &o)
+            }
+            o += "},\"variant\":{\"height\":"; o += String(variant.height)
+            o += ",\"mime\":"; Self.quote(variant.mime, into: &o)
+            o += ",\"sha256\":"; Self.quote(variant.sha256, into: &o)
+            o += ",\"size\":"; o += String(variant.size)
+            o += ",\"url\":"; Self.quote(variant.url, into: &o)
+            o += ",\"width\":"; o += String(variant.width)
+            o += "}}"
             return o
+        }
+
+        static func quote(_ s: String, into o: inout String) {
+            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                o += "\""; o += s; o += "\""
+            } else {
+                o += quoted(s)
+            }
         }
 
         /// A JSON string literal: quote, backslash and control characters escaped.
         static func quoted(_ s: String) -> String {
+            // Most strings need no escaping: one pass over the bytes to find out.
+            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
             var out = "\""
             for u in s.unicodeScalars {
                 switch u {
