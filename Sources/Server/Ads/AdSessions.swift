@@ -88,7 +88,8 @@ final class AdSessions: Sendable {
         let household = counters.withLock { $0.households[viewer.device] } ?? viewer.device
         let plan: [BreakPlan]
         do {
-            plan = try AdDecisionEngine.plan(version: version, breaks: snap.breaks[title.id], policy: policy)
+            // A channel without ads still makes sessions for encrypted versions: no breaks then.
+            plan = policy.positions.isEmpty ? [] : try AdDecisionEngine.plan(version: version, breaks: snap.breaks[title.id], policy: policy)
         } catch {
             logger.warning("breaks of '\(title.id)' \(version.id) do not fit the version (\(error)); playing without ads")
             plan = []
@@ -224,7 +225,60 @@ final class AdSessions: Sendable {
         return live.withLock { $0[id] } ?? Entry(record)
     }
 
+    /// The session `id` whether or not it has expired (nil when malformed or unknown), for
+    /// callers that answer an expired session differently (the key route: 410).
+    func lookup(_ id: String) async throws(ShowrunnerError) -> SessionRecord? {
+        guard PlaybackSession.isWellFormed(id) else { return nil }
+        if let e = live.withLock({ $0[id] }) { return e.record }
+        return try await ledger.session(id: id)
+    }
+
     // MARK: Playlists
+
+    /// Whether the session's I-frame playlists go through the session (`<rendition>.iframes.m3u8`)
+    /// instead of straight to the version's files: when they carry keys, whose URIs must name
+    /// the session.
+    func iFramesThroughSession(_ version: TitleVersion) -> Bool { version.encryption != nil }
+
+    /// Rewrites every `/v1/keys/<id>` key URI to `/v1/keys/<id>?session=<sid>`: the key route
+    /// hands a key only to a live session whose version owns it.
+    static func sessionKeys(_ p: inout MediaPlaylist, sid: String) {
+        func fix(_ item: SegmentItem) -> SegmentItem {
+            guard case .key(var a) = item, let uri = a.string("URI"), ContentKey.id(fromURI: uri) != nil, !uri.contains("?") else { return item }
+            a["URI"] = .quoted(uri + "?session=" + sid)
+            return .key(a)
+        }
+        for i in p.segments.indices { p.segments[i].items = p.segments[i].items.map(fix) }
+        p.trailer = p.trailer.map { t in
+            if case .item(let item) = t { return .item(fix(item)) }
+            return t
+        }
+    }
+
+    /// The I-frame playlist of `rendition` for the session: the version's own, its segment URIs
+    /// pinned to the version folder and its key URIs naming the session.
+    func iFramePlaylist(_ entry: Entry, rendition: String) throws(ShowrunnerError) -> ByteBuffer {
+        let cacheKey = rendition + ".iframes"
+        if let hit = entry.stitched.withLock({ $0[cacheKey] }) { return hit }
+        let version = try versionOf(entry.record)
+        let master = try playlists.master(version.path)
+        var file: String? = nil
+        for case .iFrameStreamInf(let a) in master.items {
+            if let uri = a.string("URI"), !uri.hasPrefix("/"), !uri.contains("://"), uri.split(separator: "/").first.map(String.init) == rendition {
+                file = uri
+            }
+        }
+        guard let file, let slash = file.lastIndex(of: "/") else { throw ShowrunnerError.notFound("I-frame playlist", rendition) }
+        var p = try playlists.media(version.path + "/" + file[..<slash], file: String(file[file.index(after: slash)...]),
+                                    uriPrefix: "/media/" + version.path + "/" + file[..<slash] + "/")
+        Self.sessionKeys(&p, sid: entry.record.session.id)
+        let bytes = ByteBuffer(string: p.text)
+        entry.stitched.withLock { m in
+            if m.count >= Self.maxStitchedPerSession { m.removeAll() }
+            m[cacheKey] = bytes
+        }
+        return bytes
+    }
 
     /// The session's multivariant playlist: the version's master with every media playlist URI
     /// pointing at the session (I-frame playlists stay on the version's own, ad-free files).
@@ -233,6 +287,7 @@ final class AdSessions: Sendable {
         let master = try playlists.master(version.path)
         let sid = record.session.id
         let prefix = "/media/" + version.path + "/"
+        let iFrames = iFramesThroughSession(version)
         var p = master
         func session(_ uri: String) -> String {
             guard !uri.hasPrefix("/"), !uri.contains("://"), let rendition = uri.split(separator: "/").first else { return uri }
@@ -245,7 +300,13 @@ final class AdSessions: Sendable {
                 if let uri = a.string("URI") { a["URI"] = .quoted(session(uri)) }
                 return .media(a)
             case .iFrameStreamInf(var a):
-                if let uri = a.string("URI"), !uri.hasPrefix("/") { a["URI"] = .quoted(prefix + uri) }
+                if let uri = a.string("URI"), !uri.hasPrefix("/") {
+                    if iFrames, !uri.contains("://"), let rendition = uri.split(separator: "/").first {
+                        a["URI"] = .quoted("/v1/sessions/\(sid)/\(rendition).iframes.m3u8")
+                    } else {
+                        a["URI"] = .quoted(prefix + uri)
+                    }
+                }
                 return .iFrameStreamInf(a)
             default: return item
             }
@@ -263,8 +324,9 @@ final class AdSessions: Sendable {
     /// The stitched media playlist of `rendition` for the session (made once per session and rendition).
     func mediaPlaylist(_ entry: Entry, rendition: String) throws(ShowrunnerError) -> ByteBuffer {
         if let hit = entry.stitched.withLock({ $0[rendition] }) { return hit }
-        let text = try stitch(entry.record, rendition: rendition).text
-        let bytes = ByteBuffer(string: text)
+        var p = try stitch(entry.record, rendition: rendition)
+        Self.sessionKeys(&p, sid: entry.record.session.id)
+        let bytes = ByteBuffer(string: p.text)
         entry.stitched.withLock { m in
             if m.count >= Self.maxStitchedPerSession { m.removeAll() }
             m[rendition] = bytes
@@ -479,22 +541,24 @@ final class PlaylistFiles: Sendable {
         }
     }
 
-    /// The media playlist `<folder>/index.m3u8` with relative segment and map URIs prefixed by `uriPrefix`.
-    func media(_ folder: String, uriPrefix: String) throws(ShowrunnerError) -> MediaPlaylist {
+    /// The media playlist `<folder>/<file>` (default `index.m3u8`) with relative segment and map
+    /// URIs prefixed by `uriPrefix`.
+    func media(_ folder: String, file: String = "index.m3u8", uriPrefix: String) throws(ShowrunnerError) -> MediaPlaylist {
         var p: MediaPlaylist
-        if let hit = medias.withLock({ $0[folder] }) {
+        let path = folder + "/" + file
+        if let hit = medias.withLock({ $0[path] }) {
             p = hit
         } else {
-            let text = try read(folder + "/index.m3u8")
+            let text = try read(path)
             do {
                 p = try MediaPlaylist.parse(text)
             } catch {
-                throw ShowrunnerError(.media, "\(folder)/index.m3u8 does not parse: \(error)")
+                throw ShowrunnerError(.media, "\(path) does not parse: \(error)")
             }
             let parsed = p
             medias.withLock { m in
                 if m.count > 16_384 { m.removeAll() }
-                m[folder] = parsed
+                m[path] = parsed
             }
         }
         guard !uriPrefix.isEmpty else { return p }

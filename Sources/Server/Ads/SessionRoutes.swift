@@ -36,7 +36,8 @@ struct SessionRoutes {
 
     static let playlistHeaders: HTTPFields = [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "private, max-age=5"]
 
-    /// `GET /v1/sessions/{sid}/{rendition}.m3u8`, or `master.m3u8` for the session's multivariant playlist.
+    /// `GET /v1/sessions/{sid}/{rendition}.m3u8`, `master.m3u8` for the session's multivariant
+    /// playlist, or `{rendition}.iframes.m3u8` for an I-frame playlist of an encrypted version.
     func mediaPlaylist(_ context: ServerContext) async throws -> Response {
         let entry = try await sessions.entry(try context.parameters.require("sid"))
         let name = try context.parameters.require("playlist")
@@ -44,6 +45,12 @@ struct SessionRoutes {
         if name == "master.m3u8" {
             // The session's multivariant playlist again (same session, same decisions).
             return Response(status: .ok, headers: Self.playlistHeaders, body: .init(byteBuffer: try sessions.master(entry.record)))
+        }
+        if name.hasSuffix(".iframes.m3u8") {
+            // The I-frame playlist of an encrypted version (its keys name the session).
+            let rendition = String(name.dropLast(".iframes.m3u8".count))
+            return Response(status: .ok, headers: Self.playlistHeaders,
+                            body: .init(byteBuffer: try sessions.iFramePlaylist(entry, rendition: rendition)))
         }
         let rendition = String(name.dropLast(5))
         return Response(status: .ok, headers: Self.playlistHeaders,
