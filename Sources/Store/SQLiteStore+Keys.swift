@@ -79,6 +79,18 @@ extension SQLiteStore: KeyStore {
         }
     }
 
+    public func revokeSession(_ id: String, at: Timestamp, actor: String) async throws(ShowrunnerError) -> Bool {
+        try await write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO session_revoked (session, at, actor) VALUES (?, ?, ?)",
+                           arguments: [id, at.milliseconds, actor])
+            return db.changesCount > 0
+        }
+    }
+
+    public func revokedSessions() async throws(ShowrunnerError) -> Set<String> {
+        try await read { db in Set(try String.fetchAll(db, sql: "SELECT session FROM session_revoked")) }
+    }
+
     static func contentKey(_ row: Row) throws -> StoredContentKey {
         StoredContentKey(id: try row.text("id"), title: try row.optionalText("title"), version: try row.optionalText("version"),
                          firstSegment: Int(try row.int("first_segment")), segmentCount: Int(try row.int("segment_count")),

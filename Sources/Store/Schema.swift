@@ -33,6 +33,9 @@ enum Schema {
         migrator.registerMigration("v9-content-keys") { db in
             try db.execute(sql: v9)
         }
+        migrator.registerMigration("v10-revoked-sessions") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
 
@@ -351,5 +354,14 @@ enum Schema {
         );
         CREATE INDEX key_fetch_by_session ON key_fetch(session);
         CREATE INDEX key_fetch_by_key ON key_fetch(key_id, ok);
+        """
+
+    /// Sessions an operator revoked: their signed URLs and key fetches are refused (403).
+    static let v10 = """
+        CREATE TABLE session_revoked (
+            session TEXT NOT NULL PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL
+        );
         """
 }

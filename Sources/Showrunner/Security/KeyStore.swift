@@ -47,6 +47,9 @@ public enum KeyRefusal: String, Sendable, Hashable, Codable, CaseIterable {
     case rights
     /// The session was revoked by an operator.
     case revoked
+    /// On a channel with signed URLs: no valid token (missing, tampered, another path or session,
+    /// unknown kid).
+    case badToken = "bad_token"
 }
 
 /// One `GET /v1/keys/{id}`: who asked, when, and whether the key was handed out.
@@ -103,4 +106,9 @@ public protocol KeyStore: Sendable {
     func refusedKeyFetches(limit: Int) async throws(ShowrunnerError) -> [KeyFetch]
     /// Fetches made under one session, oldest first.
     func keyFetches(session: String) async throws(ShowrunnerError) -> [KeyFetch]
+    /// Marks a session revoked (its signed URLs and key fetches are refused from then on).
+    /// Returns false when it already was.
+    func revokeSession(_ id: String, at: Timestamp, actor: String) async throws(ShowrunnerError) -> Bool
+    /// Every revoked session id.
+    func revokedSessions() async throws(ShowrunnerError) -> Set<String>
 }
