@@ -20,6 +20,11 @@ public struct ServerConfiguration: Sendable {
     /// The master key that unwraps content keys; nil: the server refuses to start if the store
     /// holds any content key or encrypted version (it never serves keys it cannot protect).
     public var masterKey: MasterKey?
+    /// The URL-signing secrets file (`<db>.url-secrets`, made on first use); nil: no URL is
+    /// signed or checked, whatever the channels say.
+    public var urlSecretsFile: String?
+    /// How often the secrets file is checked for a change (a rotation by the CLI).
+    public var urlSecretsCheckInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoot: String = "Playlists",
                 refreshInterval: Duration = .milliseconds(250), bodyTimeout: Duration = .seconds(10)) {
@@ -30,6 +35,8 @@ public struct ServerConfiguration: Sendable {
         self.bodyTimeout = bodyTimeout
         self.bootKeyFile = nil
         self.masterKey = nil
+        self.urlSecretsFile = nil
+        self.urlSecretsCheckInterval = .seconds(1)
     }
 }
 
@@ -60,13 +67,28 @@ public func buildApplication(
         allowMethods: [.get, .head, .post, .put, .delete, .options],
         exposedHeaders: ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"]))
     router.add(middleware: APIErrorMiddleware())
+    let signer = try configuration.urlSecretsFile.map { path throws(ShowrunnerError) in
+        try URLSigner(path: path, now: clock.now(), checkInterval: configuration.urlSecretsCheckInterval)
+    }
+    let revoked = RevokedSessions()
+    let protectedVersions = ProtectedVersions()
+    if let keys = store as? any KeyStore { try await revoked.load(from: keys) }
+    if let signer {
+        // Files of versions live on a channel with signed URLs need a token.
+        router.add(middleware: SignedMediaMiddleware(catalog: catalog, signer: signer, revoked: revoked, clock: clock,
+                                                     protected: protectedVersions))
+    }
     OpsRoutes(catalog: catalog, metrics: metrics).register(on: router)
     let files = MediaFileServer(root: library.root, logger: logger)
     var sessions: AdSessions? = nil
     if let ledger = store as? any AdLedger {
         let s = AdSessions(catalog: catalog, ledger: ledger, clock: clock, mediaRoot: library.root, logger: logger,
-                           offers: ExternalOffers(logger: logger))
+                           offers: ExternalOffers(logger: logger), signer: signer, revoked: revoked,
+                           protectedVersions: protectedVersions)
         try await s.loadCounters()
+        if let keys = store as? any KeyStore {
+            SessionRevokeRoutes(keys: keys, sessions: s, service: service).register(on: router)
+        }
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
         BootRoutes(catalog: catalog, ledger: ledger, clock: clock,

@@ -8,8 +8,9 @@ import Showrunner
 /// `GET /v1/keys/{keyid}?session=SID`: a content key (16 bytes) for a live session whose version
 /// owns the key and whose channel's rights window covers the title now. Every fetch, handed out
 /// or refused, is recorded (`key_fetch`) with its reason; a session asking for another title's
-/// key is flagged in the log. Refusals: 404 unknown key or session, 410 expired session, 403
-/// another title's key, rights closed, or a revoked session.
+/// key is flagged in the log. Refusals: 404 unknown key or session, 410 expired session (or
+/// token), 403 another title's key, rights closed, a revoked session, or (on a channel with
+/// signed URLs) a missing or bad token.
 struct KeyRoutes {
     let keys: any KeyStore
     let vault: KeyVault
@@ -26,6 +27,7 @@ struct KeyRoutes {
         let keyID = try context.parameters.require("keyid")
         let sid = request.uri.queryParameters["session"].map(String.init) ?? ""
         let now = clock.now()
+        var tokenRefusal: URLSigner.Refusal? = nil
         func refuse(_ reason: KeyRefusal) async throws -> Never {
             // What was asked, kept printable and short for the record.
             func printable(_ text: String) -> String {
@@ -43,6 +45,7 @@ struct KeyRoutes {
                 throw ShowrunnerError(.forbidden, "key \(keyID) does not belong to the title this session plays", field: "key")
             case .rights: throw ShowrunnerError(.forbidden, "the channel's rights no longer cover this title", field: "session")
             case .revoked: throw ShowrunnerError(.forbidden, "session '\(sid)' was revoked", field: "session")
+            case .badToken: throw (tokenRefusal ?? .forbidden("a signed URL is required")).error
             }
         }
         guard ContentKey.isKeyID(keyID) else { try await refuse(.unknownKey) }
@@ -50,6 +53,15 @@ struct KeyRoutes {
         guard let stored = try await keys.contentKey(id: keyID) else { try await refuse(.unknownKey) }
         guard let record = try await sessions.lookup(sid) else { try await refuse(.noSession) }
         let session = record.session
+        if let signer = sessions.signer, sessions.signs(record) {
+            // A signing channel: the key URL carries a token for /v1/keys/ and this session.
+            if case .failure(let refusal) = signer.verify(prefix: ContentKey.uriPrefix, query: SessionRoutes.tokenQuery(request),
+                                                           session: sid, now: now) {
+                tokenRefusal = refusal
+                try await refuse(refusal == .expired ? .expiredSession : .badToken)
+            }
+        }
+        if sessions.isRevoked(sid) { try await refuse(.revoked) }
         guard session.expiresAt > now else { try await refuse(.expiredSession) }
         let snap = catalog.snapshot.value
         let owns = snap.versions[session.title]?[session.version]?.encryption?.keyIDs.contains(keyID) ?? false

@@ -101,6 +101,8 @@ final class TestServer: @unchecked Sendable {
                                                 bodyTimeout: .milliseconds(1500))
         configuration.bootKeyFile = dir.file("boot.key")
         configuration.masterKey = masterKey
+        configuration.urlSecretsFile = dir.file("catalog.sqlite.url-secrets")
+        configuration.urlSecretsCheckInterval = .zero
         let app = try await buildApplication(
             configuration: configuration,
             store: store, clock: clock, logger: logger,
