@@ -8,7 +8,7 @@ import Store
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys", abstract: "Content protection: the master key, content keys and their fetches.",
-        subcommands: [Init.self, List.self])
+        subcommands: [Init.self, List.self, RotateURLSecret.self])
 
     struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +39,24 @@ struct KeysCommand: AsyncParsableCommand {
                                 refused: try await db.refusedKeyFetches(limit: max(0, limit)), now: SystemClock().now())
             }
             try output.emit(report) { report.text }
+        }
+    }
+
+    struct RotateURLSecret: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-url-secret",
+            abstract: "Add a new URL-signing secret (<db>.url-secrets) and keep only the newest two.",
+            discussion: "New signed URLs use the new secret at once (a running server re-reads the file within a second); URLs signed with the previous one keep working until the next rotation.")
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let path = store.path + ".url-secrets"
+            do {
+                let s = try URLSecrets.rotate(path: path, now: SystemClock().now())
+                print("new URL-signing secret \(s.kid) in \(path) (the previous one stays valid until the next rotation)")
+            } catch {
+                throw CLIError(error.message)
+            }
         }
     }
 }

@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         // The boot prefetch signing key lives beside the database (made on first use).
         configuration.bootKeyFile = store.path + ".boot-key"
         configuration.masterKey = master
+        // URL-signing secrets beside the database too (made on first use; rotate with `keys rotate-url-secret`).
+        configuration.urlSecretsFile = store.path + ".url-secrets"
         do {
             let app = try await buildApplication(
                 configuration: configuration,
