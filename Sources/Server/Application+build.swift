@@ -17,6 +17,14 @@ public struct ServerConfiguration: Sendable {
     public var bodyTimeout: Duration
     /// The Ed25519 key file that signs boot prefetch lists (made on first use); nil: prefetch off.
     public var bootKeyFile: String?
+    /// The master key that unwraps content keys; nil: the server refuses to start if the store
+    /// holds any content key or encrypted version (it never serves keys it cannot protect).
+    public var masterKey: MasterKey?
+    /// The URL-signing secrets file (`<db>.url-secrets`, made on first use); nil: no URL is
+    /// signed or checked, whatever the channels say.
+    public var urlSecretsFile: String?
+    /// How often the secrets file is checked for a change (a rotation by the CLI).
+    public var urlSecretsCheckInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, mediaRoot: String = "Playlists",
                 refreshInterval: Duration = .milliseconds(250), bodyTimeout: Duration = .seconds(10)) {
@@ -26,6 +34,9 @@ public struct ServerConfiguration: Sendable {
         self.refreshInterval = refreshInterval
         self.bodyTimeout = bodyTimeout
         self.bootKeyFile = nil
+        self.masterKey = nil
+        self.urlSecretsFile = nil
+        self.urlSecretsCheckInterval = .seconds(1)
     }
 }
 
@@ -43,6 +54,7 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let catalog = PlaybackCatalog(store: store)
     try await catalog.refresh(force: true)
+    let vault = try await checkKeys(configuration: configuration, store: store, snapshot: catalog.snapshot.value)
     let service = CatalogService(store: store, clock: clock)
     let library = MediaLibrary(root: configuration.mediaRoot)
     let metrics = ServerMetrics()
@@ -55,13 +67,28 @@ public func buildApplication(
         allowMethods: [.get, .head, .post, .put, .delete, .options],
         exposedHeaders: ["Content-Length", "Content-Range", "ETag", "Accept-Ranges"]))
     router.add(middleware: APIErrorMiddleware())
+    let signer = try configuration.urlSecretsFile.map { path throws(ShowrunnerError) in
+        try URLSigner(path: path, now: clock.now(), checkInterval: configuration.urlSecretsCheckInterval)
+    }
+    let revoked = RevokedSessions()
+    let protectedVersions = ProtectedVersions()
+    if let keys = store as? any KeyStore { try await revoked.load(from: keys) }
+    if let signer {
+        // Files of versions live on a channel with signed URLs need a token.
+        router.add(middleware: SignedMediaMiddleware(catalog: catalog, signer: signer, revoked: revoked, clock: clock,
+                                                     protected: protectedVersions))
+    }
     OpsRoutes(catalog: catalog, metrics: metrics).register(on: router)
     let files = MediaFileServer(root: library.root, logger: logger)
     var sessions: AdSessions? = nil
     if let ledger = store as? any AdLedger {
         let s = AdSessions(catalog: catalog, ledger: ledger, clock: clock, mediaRoot: library.root, logger: logger,
-                           offers: ExternalOffers(logger: logger))
+                           offers: ExternalOffers(logger: logger), signer: signer, revoked: revoked,
+                           protectedVersions: protectedVersions)
         try await s.loadCounters()
+        if let keys = store as? any KeyStore {
+            SessionRevokeRoutes(keys: keys, sessions: s, service: service).register(on: router)
+        }
         SessionRoutes(sessions: s, files: files, logger: logger).register(on: router)
         VASTRoutes(sessions: s, catalog: catalog).register(on: router)
         let bootHistory = BootHistory(ledger: ledger)
@@ -71,6 +98,9 @@ public func buildApplication(
             .register(on: router)
         EventRoutes(ledger: ledger, catalog: catalog, clock: clock, sessions: s, bootHistory: bootHistory, logger: logger,
                     bodyTimeout: configuration.bodyTimeout).register(on: router)
+        if let keys = store as? any KeyStore, let vault {
+            KeyRoutes(keys: keys, vault: vault, sessions: s, catalog: catalog, clock: clock, logger: logger).register(on: router)
+        }
         sessions = s
     }
     PlayRoutes(catalog: catalog, masters: MasterPlaylists(mediaRoot: library.root), sessions: sessions, clock: clock).register(on: router)
@@ -81,6 +111,9 @@ public func buildApplication(
     }
     AdminRoutes(service: service, library: library, catalog: catalog, metrics: metrics).register(on: router)
     AdAdminRoutes(service: service, catalog: catalog, ledger: store as? any AdLedger).register(on: router)
+    if let keys = store as? any KeyStore {
+        KeyAdminRoutes(keys: keys, service: service, catalog: catalog, clock: clock).register(on: router)
+    }
     if let reports = store as? any ReportSource {
         ReportRoutes(source: reports, service: service, clock: clock).register(on: router)
     }
@@ -108,4 +141,29 @@ public func buildApplication(
         logger: logger)
     app.addServices(CatalogRefresher(catalog: catalog, interval: configuration.refreshInterval, logger: logger, onChange: syncPublished))
     return app
+}
+
+/// The key vault the server hands content keys out with. Without a master key, a store holding
+/// any content key or encrypted version is refused (one line naming the variable); with one,
+/// every stored key must open with it (a wrong master key is found at start, not by a player).
+func checkKeys(configuration: ServerConfiguration, store: any CatalogStore, snapshot: CatalogSnapshot) async throws(ShowrunnerError) -> KeyVault? {
+    let keys = store as? any KeyStore
+    guard let master = configuration.masterKey else {
+        let encrypted = snapshot.versions.values.contains { $0.values.contains { $0.encryption != nil } }
+        var protected = encrypted
+        if !protected, let keys { protected = try await keys.holdsProtectedContent() }
+        if protected {
+            throw ShowrunnerError(.invalid, "the catalog holds encrypted content but no master key is configured: set \(MasterKey.environmentVariable) (or --master-key-file) to the key file its content keys were stored with", field: "master_key")
+        }
+        return nil
+    }
+    let vault = KeyVault(master: master)
+    for k in try await keys?.contentKeys() ?? [] {
+        do {
+            _ = try vault.unwrap(k.wrapped, id: k.id)
+        } catch {
+            throw ShowrunnerError(.invalid, "the master key does not open the stored content key \(k.id) (is \(MasterKey.environmentVariable) the key file the content was packaged with?)", field: "master_key")
+        }
+    }
+    return vault
 }

@@ -26,6 +26,8 @@ public struct ShowrunnerError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let storage = Code(rawValue: "storage")
         /// A file the catalog points to is missing or unreadable.
         public static let media = Code(rawValue: "media")
+        /// Something that was valid once and is no longer: an expired session or signed URL (410).
+        public static let expired = Code(rawValue: "expired")
     }
 
     public var code: Code

@@ -190,7 +190,30 @@ struct VersionsCommand: AsyncParsableCommand {
 }
 
 struct ChannelCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "channel", abstract: "Distribution channels.", subcommands: [Add.self, List.self])
+    static let configuration = CommandConfiguration(commandName: "channel", abstract: "Distribution channels.", subcommands: [Add.self, List.self, Sign.self])
+
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Turn signed playback URLs on or off for a channel (change-logged).",
+            discussion: "On: every playlist, segment, key and ad URL handed to the channel's players carries an expiry and an HMAC-SHA256 signature (secrets in <db>.url-secrets); requests without a valid one are refused. Off (the default) for trusted networks.")
+        @Argument var channel: String
+        @Argument(help: "on or off.") var state: String
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var output: OutputOptions
+
+        func validate() throws {
+            guard state == "on" || state == "off" else { throw ValidationError("'\(state)' is not on or off") }
+        }
+
+        func run() async throws {
+            let out = try await withService(store) { s, _ in
+                var c = try await s.channel(channel)
+                if state == "on" { c.settings[Channel.signedURLsSetting] = "on" } else { c.settings[Channel.signedURLsSetting] = nil }
+                return try await s.putChannel(c, actor: cliActor)
+            }
+            try output.emit(out) { "channel \(out.id): signed URLs \(out.signsURLs ? "on" : "off")" }
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a channel.")
@@ -221,7 +244,10 @@ struct ChannelCommand: AsyncParsableCommand {
         func run() async throws {
             let all = try await withService(store) { s, _ in try await s.store.channels() }
             try output.emit(["channels": all]) {
-                all.map { "\($0.id)\t\($0.name)\t\($0.endpoint.rawValue)\t\($0.screens.map(\.description).joined(separator: ","))" }.joined(separator: "\n")
+                all.map { c in
+                    let signed = c.signsURLs ? "\tsigned URLs" : ""
+                    return "\(c.id)\t\(c.name)\t\(c.endpoint.rawValue)\t\(c.screens.map(\.description).joined(separator: ","))" + signed
+                }.joined(separator: "\n")
             }
         }
     }

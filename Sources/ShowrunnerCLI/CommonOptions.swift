@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import Server
 import Showrunner
 import Store
 
@@ -23,6 +24,34 @@ struct StoreOptions: ParsableArguments {
         } catch {
             throw CLIError(error.message)
         }
+    }
+}
+
+/// `--master-key-file FILE` (env `SHOWRUNNER_MASTER_KEY_FILE`): the key that wraps content keys.
+struct MasterKeyOptions: ParsableArguments {
+    @Option(name: .long, help: "The master key file that wraps content keys (env SHOWRUNNER_MASTER_KEY_FILE; make one with `showrunner keys init --out FILE`).")
+    var masterKeyFile: String?
+
+    var path: String? {
+        masterKeyFile ?? ProcessInfo.processInfo.environment[MasterKey.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The master key if one is configured (a configured file that is unusable is an error).
+    func load() throws -> MasterKey? {
+        guard let path else { return nil }
+        do {
+            return try MasterKey.load(path: path)
+        } catch {
+            throw CLIError(error.message)
+        }
+    }
+
+    /// The master key, required for `purpose`.
+    func require(for purpose: String) throws -> MasterKey {
+        guard let key = try load() else {
+            throw CLIError("\(purpose) needs the master key: set \(MasterKey.environmentVariable) (or --master-key-file) to a key file; make one with: showrunner keys init --out FILE")
+        }
+        return key
     }
 }
 

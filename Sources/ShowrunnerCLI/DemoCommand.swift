@@ -36,8 +36,10 @@ struct DemoCommand: AsyncParsableCommand {
             print("demo: database \(MediaLibrary.absolute(dbPath)), media root \(library.root)")
             _ = try await service.addBrand(Brand(id: "brew-co", name: "Brew & Co.", category: "beverages", tier: .premium), actor: actor)
             _ = try await service.addBrand(Brand(id: "volt-motors", name: "Volt Motors", category: "automotive", tier: .standard), actor: actor)
-            _ = try await service.addChannel(Channel(id: "tv", name: "Living-room TV", endpoint: .tv,
-                                                     screens: [ScreenProfile(width: 1920, height: 1080), ScreenProfile(width: 3840, height: 2160)]), actor: actor)
+            // The TV channel hands out signed, expiring URLs only (put: also turns it on in an older demo database).
+            _ = try await service.putChannel(Channel(id: "tv", name: "Living-room TV", endpoint: .tv,
+                                                     screens: [ScreenProfile(width: 1920, height: 1080), ScreenProfile(width: 3840, height: 2160)],
+                                                     settings: [Channel.signedURLsSetting: "on"]), actor: actor)
             _ = try await service.addChannel(Channel(id: "mobile", name: "Mobile app", endpoint: .mobile,
                                                      screens: [ScreenProfile(width: 1080, height: 2400), ScreenProfile(width: 1080, height: 1920)]), actor: actor)
             _ = try await service.addSeries(Series(id: "long-road", name: "The Long Road"), actor: actor)
@@ -75,6 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
             let host = self.host
             var configuration = ServerConfiguration(host: host, port: port, mediaRoot: root)
             configuration.bootKeyFile = dbPath + ".boot-key"
+            configuration.urlSecretsFile = dbPath + ".url-secrets"
             let app = try await buildApplication(
                 configuration: configuration,
                 store: store, clock: SystemClock(), logger: logger,
@@ -85,7 +88,7 @@ struct DemoCommand: AsyncParsableCommand {
                         Showrunner demo is running at \(base)/
 
                           What the TV channel shows:  \(base)/v1/channels/tv/titles
-                          Play an episode (TV):       \(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv
+                          Play an episode (TV, signed URLs): \(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv
                           Play the branded film:      \(base)/v1/play/mobile/morning-ritual/master.m3u8?device=demo-phone
                           Boot screen for a 4K TV:    \(base)/v1/boot/tv?device=demo-tv&w=3840&h=2160
                           The engine as VAST 4.2:     \(base)/v1/vast?channel=tv&device=demo-tv&break=mid&duration=30

@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import MediaCore
 import Packager
+import Server
 import Showrunner
 import Store
 
@@ -58,6 +59,7 @@ struct PackageCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var media: MediaRootOptions
+    @OptionGroup var masterKey: MasterKeyOptions
 
     /// The ladder named by --ladder (nil for copy); a bad file is one line naming the field.
     func resolveLadder() throws -> Ladder? {
@@ -95,6 +97,14 @@ struct PackageCommand: AsyncParsableCommand {
     func run() async throws {
         var output = out ?? media.path + "/" + Self.stem(of: input)
         var registration: (CatalogService, SQLiteStore, MediaLibrary, String)? = nil
+        // Keys go to the catalog wrapped by the master key: both must be at hand before any work.
+        var vault: KeyVault? = nil
+        var keyStore: SQLiteStore? = nil
+        if encrypt != nil {
+            vault = KeyVault(master: try masterKey.require(for: "--encrypt"))
+            if title == nil { keyStore = try store.open() }
+        }
+        defer { keyStore?.close() }
         if let title {
             guard out == nil else { throw ValidationError("--out and --title do not go together: with --title the package goes to <media-root>/<title>/<version>/") }
             let catalog = try store.open()
@@ -136,7 +146,11 @@ struct PackageCommand: AsyncParsableCommand {
         }
         bar?.clear()
         if !report.keys.isEmpty {
-            _ = try await persistKeys(report.keys)
+            guard let vault, let keyStore = registration?.1 ?? keyStore else {
+                throw CLIError("packaged into \(output) but its content keys have nowhere to go (a bug)")
+            }
+            let stored = try await persistKeys(report.keys, vault: vault, store: keyStore, title: title, version: registration?.3)
+            if !json { print("stored \(stored.count) content key(s), wrapped by the master key, in \(keyStore.path)") }
         }
         if let (service, _, library, id) = registration, let title {
             do {
@@ -172,11 +186,22 @@ struct PackageCommand: AsyncParsableCommand {
         }
     }
 
-    /// Where the content keys of an encrypted package go. Not wired yet: stores nothing and returns
-    /// the keys as they are (until it stores them, the package cannot be played).
-    func persistKeys(_ keys: [ContentKey]) async throws -> [ContentKey] {
-        Terminal.err("showrunner: warning: \(keys.count) content key(s) are not stored anywhere yet (persistKeys is not wired)\n")
-        return keys
+    /// Stores the content keys of an encrypted package in the catalog database, each wrapped by
+    /// the master key (AES-GCM, the key id as associated data); they are never written to disk in
+    /// the clear. With `--out` (no title yet) they are stored unassigned and belong to the version
+    /// that names them once it is registered.
+    func persistKeys(_ keys: [ContentKey], vault: KeyVault, store: SQLiteStore, title: String?, version: String?) async throws -> [StoredContentKey] {
+        let now = SystemClock().now()
+        do {
+            let wrapped = try keys.map { k throws(ShowrunnerError) in
+                StoredContentKey(id: k.id, title: title, version: title == nil ? nil : version, firstSegment: k.firstSegment,
+                                 segmentCount: k.segmentCount, wrapped: try vault.wrap(k.key, id: k.id), createdAt: now)
+            }
+            try await store.storeKeys(wrapped)
+            return wrapped
+        } catch {
+            throw CLIError("could not store the content keys: \(error.message)")
+        }
     }
 
     static func stem(of path: String) -> String {

@@ -13,10 +13,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var media: MediaRootOptions
+    @OptionGroup var masterKey: MasterKeyOptions
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "Port (0 picks a free one).") var port: Int = 8080
 
     func run() async throws {
+        let master = try masterKey.load()
         let catalog = try store.open()
         defer { catalog.close() }
         let logger = ServeCommand.logger()
@@ -25,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, mediaRoot: root)
         // The boot prefetch signing key lives beside the database (made on first use).
         configuration.bootKeyFile = store.path + ".boot-key"
+        configuration.masterKey = master
+        // URL-signing secrets beside the database too (made on first use; rotate with `keys rotate-url-secret`).
+        configuration.urlSecretsFile = store.path + ".url-secrets"
         do {
             let app = try await buildApplication(
                 configuration: configuration,

@@ -16,7 +16,7 @@ struct ShowrunnerCommand: AsyncParsableCommand {
             VersionCommand.self, VersionsCommand.self, ChannelCommand.self, WindowCommand.self,
             PublishCommand.self, UnpublishCommand.self, RollbackCommand.self, TokenCommand.self, ChangesCommand.self,
             PolicyCommand.self, BreaksCommand.self, CampaignCommand.self, CreativeCommand.self, StitchCommand.self,
-            IdentityCommand.self, EventsCommand.self, ReportCommand.self, BootCommand.self, AuditCommand.self,
+            IdentityCommand.self, EventsCommand.self, ReportCommand.self, BootCommand.self, AuditCommand.self, KeysCommand.self,
         ]
     )
 

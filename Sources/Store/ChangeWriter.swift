@@ -240,6 +240,11 @@ struct ChangeWriter {
             """, arguments: [v.title, v.id, position, v.path, v.format, v.durationMS, try JSONText.encode(v.renditions),
                              try JSONText.encode(v.cutsMS), v.createdAt.milliseconds, v.source,
                              try v.encryption.map { try JSONText.encode($0) }])
+        // Keys stored by `package --encrypt --out` before the package was registered now belong here.
+        if let ids = v.encryption?.keyIDs, !ids.isEmpty {
+            try db.execute(sql: "UPDATE content_key SET title = ?, version = ? WHERE title IS NULL AND id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                           arguments: StatementArguments([v.title, v.id] + ids))
+        }
         return try logged(v.id, action: "version.add", entity: "version", entityID: entityID, before: nil, after: try JSONText.encode(v))
     }
 

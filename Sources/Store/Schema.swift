@@ -30,6 +30,12 @@ enum Schema {
         migrator.registerMigration("v8-version-encryption") { db in
             try db.execute(sql: v8)
         }
+        migrator.registerMigration("v9-content-keys") { db in
+            try db.execute(sql: v9)
+        }
+        migrator.registerMigration("v10-revoked-sessions") { db in
+            try db.execute(sql: v10)
+        }
         return migrator
     }
 
@@ -323,5 +329,39 @@ enum Schema {
     /// in the clear. (The keys live elsewhere.)
     static let v8 = """
         ALTER TABLE title_version ADD COLUMN encryption TEXT;
+        """
+
+    /// Content keys, wrapped by the server's master key (AES-GCM, the id as associated data):
+    /// the store never holds a key in the clear. `title`/`version` are NULL for a package made
+    /// with `--out` until a version naming the key is registered. Every key fetch is recorded.
+    static let v9 = """
+        CREATE TABLE content_key (
+            id TEXT NOT NULL PRIMARY KEY,
+            title TEXT,
+            version TEXT,
+            first_segment INTEGER NOT NULL,
+            segment_count INTEGER NOT NULL,
+            wrapped TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX content_key_by_version ON content_key(title, version);
+        CREATE TABLE key_fetch (
+            session TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            reason TEXT
+        );
+        CREATE INDEX key_fetch_by_session ON key_fetch(session);
+        CREATE INDEX key_fetch_by_key ON key_fetch(key_id, ok);
+        """
+
+    /// Sessions an operator revoked: their signed URLs and key fetches are refused (403).
+    static let v10 = """
+        CREATE TABLE session_revoked (
+            session TEXT NOT NULL PRIMARY KEY,
+            at INTEGER NOT NULL,
+            actor TEXT NOT NULL
+        );
         """
 }

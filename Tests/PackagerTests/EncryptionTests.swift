@@ -127,8 +127,13 @@ import Testing
         let tmp = try TempDir("crypt-cli")
         defer { tmp.cleanup() }
         let out = tmp.file("pkg")
+        // The keys go to the catalog wrapped by the master key, so both are needed.
+        let key = tmp.file("master.key")
+        #expect(try runProcess([TestEnv.showrunner, "keys", "init", "--out", key]).status == 0)
+        let db = tmp.file("catalog.sqlite")
         let r = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", out,
-                                "--encrypt", "aes-128", "--key-rotation", "1", "--json"])
+                                "--encrypt", "aes-128", "--key-rotation", "1", "--json", "--db", db],
+                               environment: ["SHOWRUNNER_MASTER_KEY_FILE": key])
         #expect(r.status == 0, "\(r.stderr)")
         let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let enc = json?["encryption"] as? [String: Any]
@@ -138,7 +143,13 @@ import Testing
         #expect(json?["keys"] == nil)
         let index = try String(contentsOfFile: out + "/v360p/index.m3u8", encoding: .utf8)
         #expect(ids.allSatisfy { index.contains("URI=\"/v1/keys/\($0)\"") })
-        #expect(r.stderr.contains("not stored"))
+        let list = try runProcess([TestEnv.showrunner, "keys", "list", "--json", "--db", db])
+        let unassigned = (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])?["unassigned_keys"] as? [[String: Any]]
+        #expect(Set(unassigned?.compactMap { $0["id"] as? String } ?? []) == Set(ids) && !ids.isEmpty, "\(list.stdout)")
+        let noKey = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", tmp.file("d"),
+                                    "--encrypt", "aes-128", "--db", db])
+        #expect(noKey.status != 0 && noKey.stderr.contains("SHOWRUNNER_MASTER_KEY_FILE"))
+        #expect(!FileManager.default.fileExists(atPath: tmp.file("d")))
 
         let bad = try runProcess([TestEnv.showrunner, "package", TestEnv.media + "/ad-10s.mp4", "--out", tmp.file("b"), "--key-rotation", "2"])
         #expect(bad.status != 0 && bad.stderr.contains("--key-rotation needs --encrypt"))

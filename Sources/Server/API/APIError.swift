@@ -28,6 +28,7 @@ struct APIError: HTTPResponseError {
         case .unauthorized: status = .unauthorized
         case .forbidden, .unavailable: status = .forbidden
         case .tooLarge: status = .contentTooLarge
+        case .expired: status = .gone
         case .storage, .media: status = .serviceUnavailable
         default: status = .internalServerError
         }

@@ -16,6 +16,12 @@ final class AdSessions: Sendable {
     let logger: Logger
     let offers: ExternalOffers
     let playlists: PlaylistFiles
+    /// Signs the URLs handed to players of channels with signed URLs (nil: nothing is signed).
+    let signer: URLSigner?
+    /// Sessions an operator revoked (shared with the media guard).
+    let revoked: RevokedSessions
+    /// Version folders live on a channel with signed URLs (shared with the media guard).
+    let protectedVersions: ProtectedVersions
     private let live = Mutex<[String: Entry]>([:])
     private let counters = Mutex(Counters())
     private static let maxSessionsInMemory = 200_000
@@ -37,7 +43,11 @@ final class AdSessions: Sendable {
     }
 
     init(catalog: PlaybackCatalog, ledger: any AdLedger, clock: any WallClock, mediaRoot: String, logger: Logger,
-         offers: ExternalOffers) {
+         offers: ExternalOffers, signer: URLSigner? = nil, revoked: RevokedSessions = RevokedSessions(),
+         protectedVersions: ProtectedVersions = ProtectedVersions()) {
+        self.signer = signer
+        self.revoked = revoked
+        self.protectedVersions = protectedVersions
         self.catalog = catalog
         self.ledger = ledger
         self.clock = clock
@@ -88,7 +98,8 @@ final class AdSessions: Sendable {
         let household = counters.withLock { $0.households[viewer.device] } ?? viewer.device
         let plan: [BreakPlan]
         do {
-            plan = try AdDecisionEngine.plan(version: version, breaks: snap.breaks[title.id], policy: policy)
+            // A channel without ads still makes sessions for encrypted versions: no breaks then.
+            plan = policy.positions.isEmpty ? [] : try AdDecisionEngine.plan(version: version, breaks: snap.breaks[title.id], policy: policy)
         } catch {
             logger.warning("breaks of '\(title.id)' \(version.id) do not fit the version (\(error)); playing without ads")
             plan = []
@@ -224,7 +235,115 @@ final class AdSessions: Sendable {
         return live.withLock { $0[id] } ?? Entry(record)
     }
 
+    /// The live session `id` for a request that carries `query`: on a channel with signed URLs
+    /// the token must be valid for `/v1/sessions/<id>/` and this session (403, or 410 when
+    /// expired); a revoked session is 403 everywhere. Then as `entry(_:)`.
+    func entry(_ id: String, query: [String: String]) async throws(ShowrunnerError) -> Entry {
+        guard PlaybackSession.isWellFormed(id) else { throw ShowrunnerError.notFound("session", String(id.prefix(40))) }
+        if let signer, let record = try await lookup(id), signs(record) {
+            if case .failure(let refusal) = signer.verify(prefix: "/v1/sessions/\(id)/", query: query, session: id, now: clock.now()) {
+                throw refusal.error
+            }
+        }
+        if isRevoked(id) { throw ShowrunnerError(.forbidden, "session '\(id)' was revoked", field: "session") }
+        return try await entry(id)
+    }
+
+    // MARK: Revoking
+
+    func markRevoked(_ id: String) { revoked.insert(id) }
+
+    func isRevoked(_ id: String) -> Bool { revoked.contains(id) }
+
+    // MARK: Signing
+
+    /// Whether the session's channel signs its URLs (and this server can).
+    func signs(_ record: SessionRecord) -> Bool {
+        signer != nil && (catalog.snapshot.value.channels[record.session.channel]?.signsURLs ?? false)
+    }
+
+    /// Whether the files of `version` need a token: it is live on some channel with signed URLs.
+    func mediaProtected(_ version: TitleVersion) -> Bool {
+        signer != nil && protectedVersions.contains(version.path, in: catalog.snapshot)
+    }
+
+    /// The tokens of a session (one per path prefix, each valid until the session expires): on
+    /// a signing channel for every URL it hands out; on another channel only for the version's
+    /// files when they are protected because the version is also live on a signing channel.
+    /// Nil when nothing needs signing.
+    func tokens(_ record: SessionRecord) -> SessionTokens? {
+        guard let signer else { return nil }
+        let channelSigns = signs(record)
+        let version = catalog.snapshot.value.versions[record.session.title]?[record.session.version]
+        let mediaSigned = channelSigns || (version.map(mediaProtected) ?? false)
+        guard channelSigns || mediaSigned else { return nil }
+        let sid = record.session.id
+        let exp = (record.session.expiresAt.milliseconds + 999) / 1000
+        let mediaPrefix = version.map { "/media/" + $0.path + "/" }
+        return SessionTokens(
+            sid: sid, mediaPrefix: mediaPrefix,
+            session: channelSigns ? signer.query(prefix: "/v1/sessions/\(sid)/", exp: exp, sid: sid) : nil,
+            media: mediaSigned ? mediaPrefix.map { signer.query(prefix: $0, exp: exp, sid: sid) } : nil,
+            keys: channelSigns ? signer.query(prefix: ContentKey.uriPrefix, exp: exp, sid: sid) : nil)
+    }
+
+    /// The session `id` whether or not it has expired (nil when malformed or unknown), for
+    /// callers that answer an expired session differently (the key route: 410).
+    func lookup(_ id: String) async throws(ShowrunnerError) -> SessionRecord? {
+        guard PlaybackSession.isWellFormed(id) else { return nil }
+        if let e = live.withLock({ $0[id] }) { return e.record }
+        return try await ledger.session(id: id)
+    }
+
     // MARK: Playlists
+
+    /// Whether the session's I-frame playlists go through the session (`<rendition>.iframes.m3u8`)
+    /// instead of straight to the version's files: when they carry keys, whose URIs must name
+    /// the session.
+    func iFramesThroughSession(_ version: TitleVersion, _ record: SessionRecord) -> Bool {
+        version.encryption != nil || signs(record) || mediaProtected(version)
+    }
+
+    /// Rewrites every `/v1/keys/<id>` key URI to `/v1/keys/<id>?session=<sid>`: the key route
+    /// hands a key only to a live session whose version owns it.
+    static func sessionKeys(_ p: inout MediaPlaylist, sid: String) {
+        func fix(_ item: SegmentItem) -> SegmentItem {
+            guard case .key(var a) = item, let uri = a.string("URI"), ContentKey.id(fromURI: uri) != nil, !uri.contains("?") else { return item }
+            a["URI"] = .quoted(uri + "?session=" + sid)
+            return .key(a)
+        }
+        for i in p.segments.indices { p.segments[i].items = p.segments[i].items.map(fix) }
+        p.trailer = p.trailer.map { t in
+            if case .item(let item) = t { return .item(fix(item)) }
+            return t
+        }
+    }
+
+    /// The I-frame playlist of `rendition` for the session: the version's own, its segment URIs
+    /// pinned to the version folder and its key URIs naming the session.
+    func iFramePlaylist(_ entry: Entry, rendition: String) throws(ShowrunnerError) -> ByteBuffer {
+        let cacheKey = rendition + ".iframes"
+        if let hit = entry.stitched.withLock({ $0[cacheKey] }) { return hit }
+        let version = try versionOf(entry.record)
+        let master = try playlists.master(version.path)
+        var file: String? = nil
+        for case .iFrameStreamInf(let a) in master.items {
+            if let uri = a.string("URI"), !uri.hasPrefix("/"), !uri.contains("://"), uri.split(separator: "/").first.map(String.init) == rendition {
+                file = uri
+            }
+        }
+        guard let file, let slash = file.lastIndex(of: "/") else { throw ShowrunnerError.notFound("I-frame playlist", rendition) }
+        var p = try playlists.media(version.path + "/" + file[..<slash], file: String(file[file.index(after: slash)...]),
+                                    uriPrefix: "/media/" + version.path + "/" + file[..<slash] + "/")
+        Self.sessionKeys(&p, sid: entry.record.session.id)
+        tokens(entry.record)?.sign(&p)
+        let bytes = ByteBuffer(string: p.text)
+        entry.stitched.withLock { m in
+            if m.count >= Self.maxStitchedPerSession { m.removeAll() }
+            m[cacheKey] = bytes
+        }
+        return bytes
+    }
 
     /// The session's multivariant playlist: the version's master with every media playlist URI
     /// pointing at the session (I-frame playlists stay on the version's own, ad-free files).
@@ -233,6 +352,8 @@ final class AdSessions: Sendable {
         let master = try playlists.master(version.path)
         let sid = record.session.id
         let prefix = "/media/" + version.path + "/"
+        let iFrames = iFramesThroughSession(version, record)
+        let tokens = tokens(record)
         var p = master
         func session(_ uri: String) -> String {
             guard !uri.hasPrefix("/"), !uri.contains("://"), let rendition = uri.split(separator: "/").first else { return uri }
@@ -245,9 +366,25 @@ final class AdSessions: Sendable {
                 if let uri = a.string("URI") { a["URI"] = .quoted(session(uri)) }
                 return .media(a)
             case .iFrameStreamInf(var a):
-                if let uri = a.string("URI"), !uri.hasPrefix("/") { a["URI"] = .quoted(prefix + uri) }
+                if let uri = a.string("URI"), !uri.hasPrefix("/") {
+                    if iFrames, !uri.contains("://"), let rendition = uri.split(separator: "/").first {
+                        a["URI"] = .quoted("/v1/sessions/\(sid)/\(rendition).iframes.m3u8")
+                    } else {
+                        a["URI"] = .quoted(prefix + uri)
+                    }
+                }
                 return .iFrameStreamInf(a)
             default: return item
+            }
+        }
+        if let tokens {
+            p.items = p.items.map { item in
+                switch item {
+                case .streamInf(let a, let uri): return .streamInf(a, uri: tokens.sign(uri))
+                case .media(let a): return .media(tokens.sign(attribute: a))
+                case .iFrameStreamInf(let a): return .iFrameStreamInf(tokens.sign(attribute: a))
+                default: return item
+                }
             }
         }
         return ByteBuffer(string: p.text)
@@ -263,8 +400,10 @@ final class AdSessions: Sendable {
     /// The stitched media playlist of `rendition` for the session (made once per session and rendition).
     func mediaPlaylist(_ entry: Entry, rendition: String) throws(ShowrunnerError) -> ByteBuffer {
         if let hit = entry.stitched.withLock({ $0[rendition] }) { return hit }
-        let text = try stitch(entry.record, rendition: rendition).text
-        let bytes = ByteBuffer(string: text)
+        var p = try stitch(entry.record, rendition: rendition)
+        Self.sessionKeys(&p, sid: entry.record.session.id)
+        tokens(entry.record)?.sign(&p)
+        let bytes = ByteBuffer(string: p.text)
         entry.stitched.withLock { m in
             if m.count >= Self.maxStitchedPerSession { m.removeAll() }
             m[rendition] = bytes
@@ -479,22 +618,24 @@ final class PlaylistFiles: Sendable {
         }
     }
 
-    /// The media playlist `<folder>/index.m3u8` with relative segment and map URIs prefixed by `uriPrefix`.
-    func media(_ folder: String, uriPrefix: String) throws(ShowrunnerError) -> MediaPlaylist {
+    /// The media playlist `<folder>/<file>` (default `index.m3u8`) with relative segment and map
+    /// URIs prefixed by `uriPrefix`.
+    func media(_ folder: String, file: String = "index.m3u8", uriPrefix: String) throws(ShowrunnerError) -> MediaPlaylist {
         var p: MediaPlaylist
-        if let hit = medias.withLock({ $0[folder] }) {
+        let path = folder + "/" + file
+        if let hit = medias.withLock({ $0[path] }) {
             p = hit
         } else {
-            let text = try read(folder + "/index.m3u8")
+            let text = try read(path)
             do {
                 p = try MediaPlaylist.parse(text)
             } catch {
-                throw ShowrunnerError(.media, "\(folder)/index.m3u8 does not parse: \(error)")
+                throw ShowrunnerError(.media, "\(path) does not parse: \(error)")
             }
             let parsed = p
             medias.withLock { m in
                 if m.count > 16_384 { m.removeAll() }
-                m[folder] = parsed
+                m[path] = parsed
             }
         }
         guard !uriPrefix.isEmpty else { return p }
@@ -520,4 +661,74 @@ final class PlaylistFiles: Sendable {
         }
         return String(decoding: data, as: UTF8.self)
     }
+}
+
+/// A session's URL tokens (one query string per path prefix) and the rewriting that appends
+/// them: every absolute URI under `/v1/sessions/<sid>/`, the version's `/media/<title>/<version>/`
+/// or `/v1/keys/` gets its prefix's token (after `&` when it already has a query). HLS resolves
+/// relative URIs without the query, so session playlists carry absolute URIs only.
+struct SessionTokens: Sendable {
+    let sid: String
+    let mediaPrefix: String?
+    /// The query of each prefix (nil: URLs under it are not signed).
+    let session: String?
+    let media: String?
+    let keys: String?
+
+    func sign(_ uri: String) -> String {
+        let q: String
+        if let session, uri.hasPrefix("/v1/sessions/\(sid)/") {
+            q = session
+        } else if let mediaPrefix, let media, uri.hasPrefix(mediaPrefix) {
+            q = media
+        } else if let keys, uri.hasPrefix(ContentKey.uriPrefix) {
+            q = keys
+        } else {
+            return uri
+        }
+        return uri + (uri.contains("?") ? "&" : "?") + q
+    }
+
+    func sign(attribute a: AttributeList) -> AttributeList {
+        var a = a
+        for name in ["URI", "X-ASSET-URI", "X-ASSET-LIST"] {
+            if let uri = a.string(name) { a[name] = .quoted(sign(uri)) }
+        }
+        return a
+    }
+
+    func sign(_ p: inout MediaPlaylist) {
+        func fix(_ item: SegmentItem) -> SegmentItem {
+            switch item {
+            case .key(let a): return .key(sign(attribute: a))
+            case .map(let a): return .map(sign(attribute: a))
+            case .dateRange(let a): return .dateRange(sign(attribute: a))
+            default: return item
+            }
+        }
+        for i in p.segments.indices {
+            p.segments[i].uri = sign(p.segments[i].uri)
+            p.segments[i].items = p.segments[i].items.map(fix)
+        }
+        p.trailer = p.trailer.map { t in
+            if case .item(let item) = t { return .item(fix(item)) }
+            return t
+        }
+    }
+}
+
+/// The ids of revoked sessions, in memory (loaded from the store at start, added to on revoke).
+final class RevokedSessions: Sendable {
+    private let ids = Mutex<Set<String>>([])
+
+    init() {}
+
+    func load(from keys: any KeyStore) async throws(ShowrunnerError) {
+        let all = try await keys.revokedSessions()
+        ids.withLock { $0 = all }
+    }
+
+    func insert(_ id: String) { _ = ids.withLock { $0.insert(id) } }
+
+    func contains(_ id: String) -> Bool { ids.withLock { $0.contains(id) } }
 }

@@ -13,16 +13,16 @@ struct SessionRoutes {
     let logger: Logger
 
     func register(on router: Router<ServerContext>) {
-        router.get("/v1/sessions/:sid/tracking") { _, context in try await self.tracking(context) }
+        router.get("/v1/sessions/:sid/tracking") { request, context in try await self.tracking(request, context) }
         router.get("/v1/sessions/:sid/beacon") { request, context in try await self.beacon(request, context) }
-        router.get("/v1/sessions/:sid/assets/:asset") { _, context in try await self.assetList(context) }
-        router.get("/v1/sessions/:sid/:playlist") { _, context in try await self.mediaPlaylist(context) }
+        router.get("/v1/sessions/:sid/assets/:asset") { request, context in try await self.assetList(request, context) }
+        router.get("/v1/sessions/:sid/:playlist") { request, context in try await self.mediaPlaylist(request, context) }
         router.get("/v1/sessions/:sid/slots/:slot/:part") { request, context in try await self.slotFile(request, context) }
         router.get("/v1/sessions/:sid/slots/:slot/:part/:file") { request, context in try await self.adSegment(request, context) }
         // HEAD: the same answers without their bodies (and an ad segment's HEAD fires no beacon).
-        router.head("/v1/sessions/:sid/tracking") { _, context in Self.head(try await self.tracking(context)) }
-        router.head("/v1/sessions/:sid/assets/:asset") { _, context in Self.head(try await self.assetList(context)) }
-        router.head("/v1/sessions/:sid/:playlist") { _, context in Self.head(try await self.mediaPlaylist(context)) }
+        router.head("/v1/sessions/:sid/tracking") { request, context in Self.head(try await self.tracking(request, context)) }
+        router.head("/v1/sessions/:sid/assets/:asset") { request, context in Self.head(try await self.assetList(request, context)) }
+        router.head("/v1/sessions/:sid/:playlist") { request, context in Self.head(try await self.mediaPlaylist(request, context)) }
         router.head("/v1/sessions/:sid/slots/:slot/:part") { request, context in try await self.slotFile(request, context) }
         router.head("/v1/sessions/:sid/slots/:slot/:part/:file") { request, context in try await self.adSegment(request, context) }
     }
@@ -34,16 +34,31 @@ struct SessionRoutes {
         return Response(status: r.status, headers: headers, body: .init())
     }
 
+    /// The signed-URL fields of a request's query (`exp`, `sid`, `kid`, `sig`).
+    static func tokenQuery(_ request: Request) -> [String: String] {
+        let q = request.uri.queryParameters
+        var out: [String: String] = [:]
+        for name in ["exp", "sid", "kid", "sig"] { if let v = q[Substring(name)] { out[name] = String(v) } }
+        return out
+    }
+
     static let playlistHeaders: HTTPFields = [.contentType: "application/vnd.apple.mpegurl", .cacheControl: "private, max-age=5"]
 
-    /// `GET /v1/sessions/{sid}/{rendition}.m3u8`, or `master.m3u8` for the session's multivariant playlist.
-    func mediaPlaylist(_ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+    /// `GET /v1/sessions/{sid}/{rendition}.m3u8`, `master.m3u8` for the session's multivariant
+    /// playlist, or `{rendition}.iframes.m3u8` for an I-frame playlist of an encrypted version.
+    func mediaPlaylist(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let name = try context.parameters.require("playlist")
         guard name.hasSuffix(".m3u8") else { throw ShowrunnerError.notFound("playlist", name) }
         if name == "master.m3u8" {
             // The session's multivariant playlist again (same session, same decisions).
             return Response(status: .ok, headers: Self.playlistHeaders, body: .init(byteBuffer: try sessions.master(entry.record)))
+        }
+        if name.hasSuffix(".iframes.m3u8") {
+            // The I-frame playlist of an encrypted version (its keys name the session).
+            let rendition = String(name.dropLast(".iframes.m3u8".count))
+            return Response(status: .ok, headers: Self.playlistHeaders,
+                            body: .init(byteBuffer: try sessions.iFramePlaylist(entry, rendition: rendition)))
         }
         let rendition = String(name.dropLast(5))
         return Response(status: .ok, headers: Self.playlistHeaders,
@@ -54,10 +69,19 @@ struct SessionRoutes {
     /// init segment or media playlist, for interstitial players). Records the server beacons
     /// this fetch stands for, then serves the file.
     func adSegment(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let (path, beacons) = try sessions.adSegment(
             entry, slotKey: try context.parameters.require("slot"), rendition: try context.parameters.require("part"),
             file: try context.parameters.require("file"))
+        let slot = try context.parameters.require("slot"), part = try context.parameters.require("part")
+        let file = try context.parameters.require("file")
+        if let tokens = sessions.tokens(entry.record), file.hasSuffix(".m3u8"), let slash = path.lastIndex(of: "/") {
+            // An interstitial's ad media playlist on a signing channel: absolute, signed URIs.
+            var p = try sessions.playlists.media(String(path[..<slash]), file: file,
+                                                 uriPrefix: "/v1/sessions/\(entry.record.session.id)/slots/\(slot)/\(part)/")
+            tokens.sign(&p)
+            return Response(status: .ok, headers: Self.playlistHeaders, body: .init(byteBuffer: ByteBuffer(string: p.text)))
+        }
         if !beacons.isEmpty, request.method == .get {
             do {
                 _ = try await sessions.ledger.record(events: beacons)
@@ -72,16 +96,32 @@ struct SessionRoutes {
     /// `GET /v1/sessions/{sid}/slots/{break.slot}/master.m3u8`: the ad's own multivariant
     /// playlist (the X-ASSET-URI of an interstitial).
     func slotFile(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let slot = try context.parameters.require("slot")
         guard try context.parameters.require("part") == "master.m3u8" else { throw ShowrunnerError.notFound("file", "") }
         let package = try sessions.slotPackage(entry, slotKey: slot)
+        if let tokens = sessions.tokens(entry.record) {
+            // On a signing channel: the ad's master with absolute, signed URIs (a relative URI
+            // would be resolved without the token).
+            let master = MasterPlaylists.pin(try sessions.playlists.master(package.path),
+                                             prefix: "/v1/sessions/\(entry.record.session.id)/slots/\(slot)/")
+            var p = master
+            p.items = p.items.map { item in
+                switch item {
+                case .streamInf(let a, let uri): return .streamInf(a, uri: tokens.sign(uri))
+                case .media(let a): return .media(tokens.sign(attribute: a))
+                case .iFrameStreamInf(let a): return .iFrameStreamInf(tokens.sign(attribute: a))
+                default: return item
+                }
+            }
+            return Response(status: .ok, headers: Self.playlistHeaders, body: .init(byteBuffer: ByteBuffer(string: p.text)))
+        }
         return try await files.response(for: package.path + "/master.m3u8", request: request, immutable: true)
     }
 
     /// `GET /v1/sessions/{sid}/assets/{break}.json`: the HLS Interstitials asset list of a break.
-    func assetList(_ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+    func assetList(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let asset = try context.parameters.require("asset")
         guard asset.hasSuffix(".json"), let b = entry.record.breaks.first(where: { $0.id == asset.dropLast(5) }) else {
             throw ShowrunnerError.notFound("asset list", asset)
@@ -93,7 +133,11 @@ struct SessionRoutes {
         struct Body: Encodable { var ASSETS: [Asset] }
         let sid = entry.record.session.id
         // DURATION is what the Interstitials spec asks for (decimal seconds); computed from integer ms.
-        let assets = b.placed.map { Asset(URI: "/v1/sessions/\(sid)/slots/\(b.id).\($0.slot)/master.m3u8", DURATION: Double($0.durationMS) / 1000) }
+        let tokens = sessions.tokens(entry.record)
+        let assets = b.placed.map { p in
+            let uri = "/v1/sessions/\(sid)/slots/\(b.id).\(p.slot)/master.m3u8"
+            return Asset(URI: tokens?.sign(uri) ?? uri, DURATION: Double(p.durationMS) / 1000)
+        }
         return try JSON.response(Body(ASSETS: assets))
     }
 
@@ -140,20 +184,24 @@ struct SessionRoutes {
 
     /// `GET /v1/sessions/{sid}/tracking`: the client-side tracking feed — every placed slot with
     /// its start on the playlist timeline, duration and beacon URLs.
-    func tracking(_ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+    func tracking(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let record = entry.record
         let sid = record.session.id
         let version = try sessions.versionOf(record)
         guard let first = version.renditions.first else { throw ShowrunnerError(.media, "the version has no rendition") }
         let timeline = try sessions.timeline(record, rendition: first.id)
+        let tokens = sessions.tokens(record)
         var breaks: [TrackingFeed.Break] = []
         for (b, t) in zip(record.breaks, timeline) {
             var slots: [TrackingFeed.Slot] = []
             for (slot, start) in zip(b.placed, t.slotStartsMS) {
                 let slotID = slot.slotID(session: sid)
                 var beacons: [String: String] = [:]
-                for e in Self.beaconEvents { beacons[e] = "/v1/sessions/\(sid)/beacon?slot=\(slotID)&event=\(e)" }
+                for e in Self.beaconEvents {
+                    let uri = "/v1/sessions/\(sid)/beacon?slot=\(slotID)&event=\(e)"
+                    beacons[e] = tokens?.sign(uri) ?? uri
+                }
                 slots.append(.init(slotID: slotID, creative: slot.creative ?? "", campaign: slot.campaign, startMS: start,
                                    durationMS: slot.durationMS, beacons: beacons))
             }
@@ -165,7 +213,7 @@ struct SessionRoutes {
 
     /// `GET /v1/sessions/{sid}/beacon?slot=S&event=E`: a client beacon (204).
     func beacon(_ request: Request, _ context: ServerContext) async throws -> Response {
-        let entry = try await sessions.entry(try context.parameters.require("sid"))
+        let entry = try await sessions.entry(try context.parameters.require("sid"), query: Self.tokenQuery(request))
         let record = entry.record
         let query = request.uri.queryParameters
         guard let slotText = query["slot"].map(String.init) else { throw ShowrunnerError.invalid("slot", "is required") }

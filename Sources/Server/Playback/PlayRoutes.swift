@@ -109,9 +109,16 @@ struct PlayRoutes {
             headers[.cacheControl] = "private, no-store"
             return Response(status: .ok, headers: headers, body: .init())
         }
-        // Sessions exist for ads: a channel without an ad policy (or with every position off)
-        // gets the version's pinned master, shared and cached, with no per-viewer record.
-        if let sessions, let policy = snap.policies[channel], !policy.positions.isEmpty {
+        // Sessions exist for ads, for encrypted versions (their keys go only to a session) and
+        // for versions whose files need signed URLs: a channel without an ad policy (or with every
+        // position off) gets any other version's pinned master, shared and cached, with no
+        // per-viewer record.
+        let ads = !(snap.policies[channel]?.positions.isEmpty ?? true)
+        if version.encryption != nil && sessions == nil {
+            throw ShowrunnerError(.unavailable, "'\(title)' is encrypted and this server keeps no sessions to hand its keys to")
+        }
+        // Files of a version also live on a channel with signed URLs need tokens: a session hands them out.
+        if let sessions, ads || version.encryption != nil || sessions.mediaProtected(version) {
             let viewer = AdSessions.Viewer(device: device ?? "anonymous", model: model, endpoint: endpoint, interstitials: interstitials)
             let record = try await sessions.create(channel: channelValue, title: titleValue, version: version, viewer: viewer)
             var headers = SessionRoutes.playlistHeaders

@@ -278,6 +278,13 @@ public struct Channel: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey { case id, name, endpoint, screens, settings }
 
+    /// The setting that turns signed playback URLs on (`"on"`); absent or anything else: off.
+    public static let signedURLsSetting = "signed_urls"
+
+    /// Whether every playlist, segment and key URL handed to this channel's players must carry a
+    /// valid signature (`settings["signed_urls"] == "on"`). Off by default, e.g. for trusted networks.
+    public var signsURLs: Bool { settings[Self.signedURLsSetting] == "on" }
+
     /// Decodes a channel; `screens` and `settings` may be left out.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

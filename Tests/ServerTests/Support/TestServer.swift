@@ -60,6 +60,8 @@ final class TestServer: @unchecked Sendable {
     let clock: TestClock
     var port = 0
     var tokens: [Role: String] = [:]
+    /// The master key the server starts with (nil: none, as without SHOWRUNNER_MASTER_KEY_FILE).
+    var masterKey: MasterKey?
     private var task: Task<Void, any Error>?
 
     var base: String { "http://127.0.0.1:\(port)" }
@@ -98,6 +100,9 @@ final class TestServer: @unchecked Sendable {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, mediaRoot: library.root, refreshInterval: .milliseconds(50),
                                                 bodyTimeout: .milliseconds(1500))
         configuration.bootKeyFile = dir.file("boot.key")
+        configuration.masterKey = masterKey
+        configuration.urlSecretsFile = dir.file("catalog.sqlite.url-secrets")
+        configuration.urlSecretsCheckInterval = .zero
         let app = try await buildApplication(
             configuration: configuration,
             store: store, clock: clock, logger: logger,
