@@ -130,7 +130,8 @@ public func buildApplication(
     if let auditStore = store as? any CatalogStore & AdLedger & AuditSource {
         let auditor = Auditor(store: auditStore, mediaRoot: library.root)
         AuditRoutes(auditor: auditor, catalog: catalog, service: service, clock: clock, sessions: sessions).register(on: router)
-        OpsPageRoutes(data: OpsData(auditor: auditor, reports: store as? any ReportSource), catalog: catalog, service: service,
+        OpsPageRoutes(data: OpsData(auditor: auditor, reports: store as? any ReportSource, keys: store as? any KeyStore),
+                      catalog: catalog, service: service,
                       clock: clock, sessions: sessions).register(on: router)
     }
 

@@ -159,7 +159,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             let html = try await withService(store) { _, st in
-                try await OpsData(auditor: AuditCommand.auditor(st, media), reports: st)
+                try await OpsData(auditor: AuditCommand.auditor(st, media), reports: st, keys: st)
                     .dailyReport(channel: channel, day: day, snapshot: try await st.snapshot(), now: SystemClock().now(), actor: cliActor)
             }
             do {

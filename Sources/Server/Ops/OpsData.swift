@@ -6,10 +6,12 @@ public import Showrunner
 public struct OpsData: Sendable {
     public let auditor: Auditor
     public let reports: (any ReportSource)?
+    public let keys: (any KeyStore)?
 
-    public init(auditor: Auditor, reports: (any ReportSource)?) {
+    public init(auditor: Auditor, reports: (any ReportSource)?, keys: (any KeyStore)? = nil) {
         self.auditor = auditor
         self.reports = reports
+        self.keys = keys
     }
 
     /// `YYYY-MM-DD` → the UTC day's start, nil when malformed.
@@ -64,10 +66,15 @@ public struct OpsData: Sendable {
                            filledSlots: s.filled, totalSlots: s.slots)
         }
         let problems = try await auditor.store.verifyChangeLog()
+        var keyReport: KeyReport?
+        if let keys {
+            keyReport = KeyReport.build(snapshot: snap, keys: try await keys.contentKeys(), counts: try await keys.keyFetchCounts(),
+                                        refused: try await keys.refusedKeyFetches(limit: 50), now: now)
+        }
         return OpsDashboard(
             channels: snap.channels.keys.sorted(), channel: channel, day: dayText, generatedAt: now, actor: actor, slots: slots,
             timelines: timelines, boot: boot, pacing: pacing, reach: reach, sessions: sessions,
-            changeLog: OpsChangeLogStatus(entries: try await auditor.store.changeLogCount(), problems: problems))
+            changeLog: OpsChangeLogStatus(entries: try await auditor.store.changeLogCount(), problems: problems), keys: keyReport)
     }
 
     /// The self-contained daily report of one channel (`showrunner audit report`).

@@ -73,6 +73,14 @@ enum OpsFormat {
     }
 
     /// A content time as a clock, `12:03` or `1:02:03` (milliseconds dropped).
+    /// An age: `3 d 4 h`, `5 h 12 min`, `7 min`.
+    static func age(seconds: Int64) -> String {
+        let s = max(0, seconds)
+        if s >= 86_400 { return "\(s / 86_400) d \(s % 86_400 / 3600) h" }
+        if s >= 3600 { return "\(s / 3600) h \(s % 3600 / 60) min" }
+        return "\(s / 60) min"
+    }
+
     static func clock(_ ms: Int64) -> String {
         let s = max(0, ms) / 1000
         let (h, m, sec) = (s / 3600, s / 60 % 60, s % 60)

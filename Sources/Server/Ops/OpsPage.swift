@@ -127,7 +127,8 @@ enum OpsPage {
         var body = header(d, mode: mode)
         body += """
         <nav class="sections"><a href="#sec-slots">Slots</a><a href="#sec-timelines">Timelines</a><a href="#sec-boot">Boot schedule</a>\
-        <a href="#sec-pacing">Pacing</a><a href="#sec-reach">Reach</a><a href="#sec-sessions">Sessions</a></nav>
+        <a href="#sec-pacing">Pacing</a><a href="#sec-reach">Reach</a><a href="#sec-sessions">Sessions</a>\
+        \(d.keys == nil ? "" : "<a href=\"#sec-keys\">Keys</a>")</nav>
         <main>
         <h1>\(e(d.channel)) · \(e(d.day))</h1>
         <p class="sub">\(mode == .report ? "Daily report" : "Operations") generated \(e(OpsFormat.time(d.generatedAt))) UTC \
@@ -147,6 +148,10 @@ enum OpsPage {
                         csv: csv("reach"), content: reachTable(d.reach))
         body += section(id: "sessions", title: "Sessions", note: mode == .server ? "open one to replay it" : "\(d.sessions.count) listed",
                         csv: csv("sessions"), content: sessionTable(d.sessions, linked: mode == .server))
+        if let keys = d.keys {
+            body += section(id: "keys", title: "Content protection", note: "encrypted titles, key ages and fetches; refused key requests",
+                            csv: nil, content: keyTable(keys) + refusedKeyTable(keys, linked: mode == .server))
+        }
         body += "</main>\n<footer>Showrunner · \(e(d.channel)) · \(e(d.day)) · generated \(e(d.generatedAt.iso8601))</footer>\n"
         let title = (mode == .report ? "Daily report " : "Ops ") + "\(d.channel) \(d.day) · Showrunner"
         return document(title: title, body: body)
@@ -489,6 +494,43 @@ enum OpsPage {
         return table(id: "sessions", headers: [("Session", false), ("Title", false), ("Device", false), ("Created (UTC)", false),
                                                ("Ads filled", true)],
                      rows: body, empty: "No sessions on this channel and day.")
+    }
+
+    // MARK: Content protection
+
+    /// `#keys`: one row per encrypted version.
+    static func keyTable(_ r: KeyReport) -> String {
+        var body: [String] = []
+        for t in r.titles {
+            for v in t.versions {
+                let ages = v.keys.compactMap(\.ageSeconds)
+                let fetches = v.keys.reduce(0) { $0 + $1.fetches }, refused = v.keys.reduce(0) { $0 + $1.refused }
+                let missing = v.keys.filter { !$0.stored }.count
+                body.append(row([
+                    cell("<code>\(e(t.title))</code>"), cell("<code>\(e(v.version))</code>"), cell(e(v.method)),
+                    cell(e(v.liveOn.joined(separator: ", "))), cell("\(v.keys.count)", num: true, sort: String(v.keys.count)),
+                    cell(ages.max().map { e(OpsFormat.age(seconds: $0)) } ?? "—", num: true, sort: ages.max().map(String.init) ?? ""),
+                    cell(OpsFormat.count(fetches), num: true, sort: String(fetches)),
+                    cell(OpsFormat.count(refused), num: true, sort: String(refused)),
+                    cell(missing > 0 ? flagBadge("\(missing) key(s) not stored") : ""),
+                ], cls: missing > 0 ? "bad" : refused > 0 ? "warn" : nil))
+            }
+        }
+        return table(id: "keys", headers: [("Title", false), ("Version", false), ("Method", false), ("Live on", false), ("Keys", true),
+                                           ("Oldest key", true), ("Fetches", true), ("Refused", true), ("Flags", false)],
+                     rows: body, empty: "No encrypted titles.")
+    }
+
+    /// `#refused-keys`: the newest refused key requests.
+    static func refusedKeyTable(_ r: KeyReport, linked: Bool) -> String {
+        let body = r.refusedFetches.map { f in
+            let sid = linked ? "<a href=\"/ops/sessions/\(e(OpsFormat.urlComponent(f.session)))\"><code>\(e(String(f.session.prefix(12))))…</code></a>"
+                : "<code>\(e(f.session))</code>"
+            return row([cell(e(OpsFormat.time(f.at)), sort: String(f.at.milliseconds)), cell(sid), cell("<code>\(e(f.keyID))</code>"),
+                        cell(flagBadge(f.reason?.rawValue ?? "refused"))], cls: "warn")
+        }
+        return table(id: "refused-keys", headers: [("At (UTC)", false), ("Session", false), ("Key", false), ("Reason", false)],
+                     rows: body, empty: "No refused key requests.")
     }
 
     // MARK: Building blocks

@@ -30,6 +30,8 @@ struct OpsDashboard: Sendable, Hashable {
     var sessions: [OpsSessionLink]
     /// The change log's state (`verifyChangeLog`).
     var changeLog: OpsChangeLogStatus
+    /// Encrypted titles, their keys' ages and fetches, refused key requests (nil: the store keeps no keys).
+    var keys: KeyReport? = nil
 }
 
 /// One title's breaks on the channel, drawn as an SVG timeline.

@@ -246,3 +246,29 @@ func tableBody(_ html: String, id: String) -> String {
         for (name, html) in pages { try html.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
     }
 }
+
+/// The content-protection section: encrypted versions with their keys, refused key requests.
+@Suite struct OpsKeySectionTests {
+    @Test func encryptedTitlesAndRefusedRequests() {
+        let now = Timestamp(iso8601: "2026-11-29T10:00:00Z")!
+        let ids = [String(repeating: "a", count: 32), String(repeating: "b", count: 32)]
+        var snap = CatalogSnapshot()
+        snap.versions = ["ep1": ["v1": TitleVersion(id: "v1", title: "ep1", path: "ep1/v1", format: "ts", durationMS: 30_000, renditions: [],
+                                                    cutsMS: [], createdAt: now, source: nil,
+                                                    encryption: VersionEncryption(method: "aes-128", keyIDs: ids))]]
+        snap.live = [CatalogSnapshot.pair("ep1", "tv"): "v1"]
+        snap.channels = ["tv": Channel(id: "tv", name: "TV", endpoint: .tv)]
+        let keys = [StoredContentKey(id: ids[0], title: "ep1", version: "v1", firstSegment: 0, segmentCount: 2, wrapped: "v1:x",
+                                     createdAt: now.adding(seconds: -3 * 86_400 - 7200))]
+        let refused = [KeyFetch(session: String(repeating: "c", count: 32), keyID: ids[1], at: now, ok: false, reason: .otherTitle)]
+        let report = KeyReport.build(snapshot: snap, keys: keys, counts: [ids[0]: KeyFetchCounts(ok: 5, refused: 1)], refused: refused, now: now)
+        var d = OpsFixture.dashboard
+        d.keys = report
+        let html = OpsPage.dashboard(d)
+        #expect(html.contains("id=\"sec-keys\"") && html.contains("href=\"#sec-keys\""))
+        #expect(html.contains("3 d 2 h") && html.contains("1 key(s) not stored") && html.contains("other_title"), "\(html.suffix(3000))")
+        #expect(html.contains("/ops/sessions/\(String(repeating: "c", count: 32))"))
+        // Without a key store the section is left out.
+        #expect(!OpsPage.dashboard(OpsFixture.dashboard).contains("sec-keys"))
+    }
+}
