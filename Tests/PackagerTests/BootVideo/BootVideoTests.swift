@@ -6,7 +6,8 @@ import Testing
 
 /// Boot-screen videos: one progressive MP4 per screen size and a short HLS of the same encode,
 /// checked with ffprobe and the conformance kit; the length limit is checked before decoding;
-/// broken inputs are refused naming the file and leave nothing behind.
+/// broken inputs are refused naming the file and leave nothing behind. Renders run detached, off
+/// the cooperative pool the other suites' test servers need.
 @Suite(.serialized) struct BootVideoTests {
     /// The top-level MP4 boxes in file order.
     static func topLevelBoxes(_ path: String) throws -> [String] {
@@ -35,13 +36,13 @@ import Testing
 
     static func seconds(_ any: Any?) -> Double { Double(any as? String ?? "") ?? -1 }
 
-    @Test func tenSecondSampleRendersAnMP4AndAnHLSPerSize() throws {
+    @Test func tenSecondSampleRendersAnMP4AndAnHLSPerSize() async throws {
         let dir = try TempDir("boot-video")
         defer { dir.cleanup() }
         let input = TestEnv.media + "/ad-10s.mp4"
         let sizes = [BootVideoSize(width: 1920, height: 1080), BootVideoSize(width: 1080, height: 1920)]
         let started = Date()
-        let report = try BootVideo.render(BootVideoRequest(input: input, sizes: sizes, outputDirectory: dir.path,
+        let report = try await BootVideo.renderDetached(BootVideoRequest(input: input, sizes: sizes, outputDirectory: dir.path,
                                                            maxDuration: MediaTime(seconds: 30)))
         print("boot video: ad-10s.mp4 to \(sizes.map(\.description).joined(separator: " + ")) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         #expect(report.probe.width == 640 && report.probe.height == 360 && report.probe.durationMS == 10_000 && report.probe.hasAudio)
@@ -83,7 +84,7 @@ import Testing
         #expect(names == ["1080x1920", "1080x1920.mp4", "1920x1080", "1920x1080.mp4"])
     }
 
-    @Test func fortySecondVideoIsRefusedBeforeTranscoding() throws {
+    @Test func fortySecondVideoIsRefusedBeforeTranscoding() async throws {
         let dir = try TempDir("boot-video")
         defer { dir.cleanup() }
         let long = dir.file("long-40s.mp4")
@@ -93,8 +94,8 @@ import Testing
         let out = dir.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let started = Date()
-        #expect {
-            _ = try BootVideo.render(BootVideoRequest(input: long, sizes: [BootVideoSize(width: 1920, height: 1080)], outputDirectory: out,
+        await #expect {
+            _ = try await BootVideo.renderDetached(BootVideoRequest(input: long, sizes: [BootVideoSize(width: 1920, height: 1080)], outputDirectory: out,
                                                       maxDuration: MediaTime(seconds: 30)))
         } throws: { error in
             guard let e = error as? PackageError else { return false }
@@ -104,7 +105,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 
-    @Test func truncatedVideoIsRefusedNamingTheFileAndLeavesNothing() throws {
+    @Test func truncatedVideoIsRefusedNamingTheFileAndLeavesNothing() async throws {
         let dir = try TempDir("boot-video")
         defer { dir.cleanup() }
         let whole = try Data(contentsOf: URL(fileURLWithPath: TestEnv.media + "/ad-10s.mp4"))
@@ -112,8 +113,8 @@ import Testing
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: half))
         let out = dir.file("out")
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        #expect {
-            _ = try BootVideo.render(BootVideoRequest(input: half, sizes: [BootVideoSize(width: 1280, height: 720), BootVideoSize(width: 720, height: 1280)],
+        await #expect {
+            _ = try await BootVideo.renderDetached(BootVideoRequest(input: half, sizes: [BootVideoSize(width: 1280, height: 720), BootVideoSize(width: 720, height: 1280)],
                                                       outputDirectory: out))
         } throws: { error in
             guard let e = error as? PackageError else { return false }
@@ -122,13 +123,13 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
     }
 
-    @Test func silentVideoHasNoAudioTrackAndPadLetterboxes() throws {
+    @Test func silentVideoHasNoAudioTrackAndPadLetterboxes() async throws {
         let dir = try TempDir("boot-video")
         defer { dir.cleanup() }
         let input = dir.file("silent-4x3.mkv")
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=640x480:rate=30", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", input])
-        let report = try BootVideo.render(BootVideoRequest(input: input, sizes: [BootVideoSize(width: 640, height: 360)], fit: .pad,
+        let report = try await BootVideo.renderDetached(BootVideoRequest(input: input, sizes: [BootVideoSize(width: 640, height: 360)], fit: .pad,
                                                            outputDirectory: dir.path))
         #expect(!report.probe.hasAudio && report.warnings.isEmpty && report.variants[0].upscaled == false)
         let p = try Self.probe(dir.file("640x360.mp4"))

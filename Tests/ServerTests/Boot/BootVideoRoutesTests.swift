@@ -20,12 +20,13 @@ import Testing
         return s
     }
 
-    static func cli(_ s: TestServer, _ args: [String]) throws -> ProcessResult {
-        try runProcess([TestEnv.showrunner] + args + ["--db", s.dir.file("catalog.sqlite"), "--media-root", s.library.root])
+    /// Runs the CLI off the cooperative pool (a transcode takes a while).
+    static func cli(_ s: TestServer, _ args: [String]) async throws -> ProcessResult {
+        try await runProcessAsync([TestEnv.showrunner] + args + ["--db", s.dir.file("catalog.sqlite"), "--media-root", s.library.root])
     }
 
-    static func add(_ s: TestServer, _ file: String, id: String, extra: [String] = []) throws -> ProcessResult {
-        try cli(s, ["boot", "add", "--channel", "wall", "--creative", file, "--brand", "brew-co", "--from", "2026-11-01",
+    static func add(_ s: TestServer, _ file: String, id: String, extra: [String] = []) async throws -> ProcessResult {
+        try await cli(s, ["boot", "add", "--channel", "wall", "--creative", file, "--brand", "brew-co", "--from", "2026-11-01",
                     "--until", "2026-12-31", "--priority", "1", "--share", "100", "--id", id] + extra)
     }
 
@@ -38,7 +39,7 @@ import Testing
         let s = try await Self.server()
         defer { Task { await s.stop() } }
         let started = Date()
-        let r = try Self.add(s, TestEnv.media + "/ad-10s.mp4", id: "volt-video", extra: ["--skippable-after", "5", "--json"])
+        let r = try await Self.add(s, TestEnv.media + "/ad-10s.mp4", id: "volt-video", extra: ["--skippable-after", "5", "--json"])
         print("boot add ad-10s.mp4 (1920x1080 + 1080x1920): \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("warning: 1920x1080 is upscaled from 640x360"), "\(r.stderr)")
@@ -90,7 +91,7 @@ import Testing
         try ffmpeg(["-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-t", "40", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", long])
         var started = Date()
-        var r = try Self.add(s, long, id: "long")
+        var r = try await Self.add(s, long, id: "long")
         #expect(r.status != 0)
         #expect(r.stderr.contains("\(long): duration_ms: 40.000 s is longer than the channel's maximum of 30.000 s"), "\(r.stderr)")
         #expect(Date().timeIntervalSince(started) < 5)
@@ -98,21 +99,21 @@ import Testing
         let whole = try Data(contentsOf: URL(fileURLWithPath: TestEnv.media + "/ad-10s.mp4"))
         let half = dir.file("ad-10s-half.mp4")
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: half))
-        r = try Self.add(s, half, id: "half")
+        r = try await Self.add(s, half, id: "half")
         #expect(r.status != 0 && r.stderr.contains("\(half): truncated"), "\(r.stderr)")
         // Over the channel's file-size limit (the largest MP4): refused after rendering, files removed.
-        r = try runProcess([TestEnv.showrunner, "boot", "rules", "wall", "--max-file-bytes", "200000", "--db", s.dir.file("catalog.sqlite")])
+        r = try await runProcessAsync([TestEnv.showrunner, "boot", "rules", "wall", "--max-file-bytes", "200000", "--db", s.dir.file("catalog.sqlite")])
         #expect(r.status == 0, "\(r.stderr)")
         let short = dir.file("short-3s.mp4")
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-t", "3", "-c:v", "libx264", "-preset", "ultrafast",
                     "-pix_fmt", "yuv420p", short])
         started = Date()
-        r = try Self.add(s, short, id: "big")
+        r = try await Self.add(s, short, id: "big")
         print("boot add short-3s.mp4 refused for size in \(String(format: "%.1f", Date().timeIntervalSince(started))) s: \(r.stderr)")
         #expect(r.status != 0 && r.stderr.contains("variants: variant 1920x1080 is ") && r.stderr.contains("bytes, over the channel's maximum of 200000 bytes"),
                 "\(r.stderr)")
         // --duration is for images.
-        r = try Self.add(s, short, id: "timed", extra: ["--duration", "3"])
+        r = try await Self.add(s, short, id: "timed", extra: ["--duration", "3"])
         #expect(r.status != 0 && r.stderr.contains("--duration is for images"), "\(r.stderr)")
         // Nothing registered, nothing left on disk.
         #expect(try await s.store.snapshot().bootCreatives["wall"] == nil)
@@ -128,7 +129,7 @@ import Testing
         let clip = dir.file("clip-4s.mp4")
         try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=25", "-f", "lavfi", "-i", "sine=f=440:r=48000", "-t", "4",
                     "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", clip])
-        let r = try Self.add(s, clip, id: "clip")
+        let r = try await Self.add(s, clip, id: "clip")
         #expect(r.status == 0, "\(r.stderr)")
         // As for images, a source shorter than a profile (1080 < 1920) is said to be scaled up.
         #expect(r.stderr == "warning: 1080x1920 is upscaled from 1920x1080\n", "\(r.stderr)")
