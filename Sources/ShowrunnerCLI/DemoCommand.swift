@@ -13,7 +13,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Package the Media/ samples, seed channels and titles, publish them, and serve.",
-        discussion: "Creates channels tv and mobile, the series 'The Long Road' with two episodes, the branded film 'Morning Ritual' by Brew & Co., publishes them with open windows, then serves on --port and prints the URLs. Run it again any time: it reuses what exists.")
+        discussion: "Creates channels tv and mobile, the series 'The Long Road' with two episodes, the branded film 'Morning Ritual' by Brew & Co., ads, and boot screens (an image on both channels, a 10 s video on tv, rendered per screen), publishes them with open windows, then serves on --port and prints the URLs. Run it again any time: it reuses what exists.")
 
     @Option(help: "Port to serve on (0 picks a free one).") var port: Int = 8080
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
@@ -91,6 +91,8 @@ struct DemoCommand: AsyncParsableCommand {
                           Play an episode (TV, signed URLs): \(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv
                           Play the branded film:      \(base)/v1/play/mobile/morning-ritual/master.m3u8?device=demo-phone
                           Boot screen for a 4K TV:    \(base)/v1/boot/tv?device=demo-tv&w=3840&h=2160
+                          What that TV caches:        \(base)/v1/boot/tv/prefetch?device=demo-tv&w=3840&h=2160  (signed; an image and a video)
+                          The boot video as HLS:      ffplay '\(base)/media/boot/tv/volt-boot-tv/3840x2160/master.m3u8'
                           The engine as VAST 4.2:     \(base)/v1/vast?channel=tv&device=demo-tv&break=mid&duration=30
                           Health / metrics:           \(base)/healthz   \(base)/metrics
                           Admin API (editor token):   curl -H 'Authorization: Bearer \(token)' \(base)/v1/admin/titles
@@ -142,14 +144,35 @@ struct DemoCommand: AsyncParsableCommand {
                      cue: .timeSignal, slate: "slate"),
         ]
         for p in policies { _ = try await store.apply(.putPolicy(p), actor: actor, at: now) }
-        // Boot screens: Brew & Co. on every TV and phone boot, rendered for each channel's screens.
+        // Boot screens: Brew & Co.'s image on every phone boot and 60 % of TV boots, rendered for
+        // each channel's screens; Volt Motors' 10 s video on the other 40 % of TV boots.
         let service = CatalogService(store: store, clock: SystemClock())
-        for channel in ["tv", "mobile"] where try await store.snapshot().bootCreatives[channel]?.contains(where: { $0.id == "brew-boot-" + channel }) != true {
+        for channel in ["tv", "mobile"] {
+            let share = channel == "tv" ? 60 : 100
+            if var image = try await store.snapshot().bootCreatives[channel]?.first(where: { $0.id == "brew-boot-" + channel }) {
+                // A database seeded before the video: make room for it.
+                if image.sharePercent != share {
+                    image.sharePercent = share
+                    _ = try await store.apply(.putBootCreative(image), actor: actor, at: now)
+                }
+                continue
+            }
             let (c, _) = try await BootCommand.addImage(
                 service: service, store: store, library: library, channel: channel, file: media + "/boot-1080p.jpg", brand: "brew-co",
-                from: from, until: until, id: "brew-boot-" + channel, priority: 1, share: 100, durationMS: 5000, skippableAfterMS: nil,
+                from: from, until: until, id: "brew-boot-" + channel, priority: 1, share: share, durationMS: 5000, skippableAfterMS: nil,
                 isDefault: false)
             print("demo: boot creative \(c.id) rendered for \(c.variants.map(\.sizeText).joined(separator: ", "))")
+        }
+        // x264's ultrafast preset keeps the demo's extra wait short (about 16 s for 1080p + 4K on
+        // two busy cores; `boot add` uses veryfast).
+        if try await store.snapshot().bootCreatives["tv"]?.contains(where: { $0.id == "volt-boot-tv" }) != true {
+            let started = ContinuousClock.now
+            let (c, _) = try await BootCommand.addVideo(
+                service: service, store: store, library: library, channel: "tv", file: media + "/ad-10s.mp4", brand: "volt-motors",
+                from: from, until: until, id: "volt-boot-tv", priority: 1, share: 40, skippableAfterMS: 5000, isDefault: false,
+                preset: "ultrafast")
+            let took = (ContinuousClock.now - started).components
+            print("demo: boot video \(c.id) (\(c.durationMS / 1000) s) rendered for \(c.variants.map(\.sizeText).joined(separator: ", ")) as MP4 + HLS in \(took.seconds) s")
         }
     }
 

@@ -22,7 +22,8 @@ import Testing
         let c = try #require(F.decide([brew]))
         #expect(c.creative == "brew" && c.brand == "brew-co" && c.kind == .video && !c.isDefault && c.priority == 1)
         #expect(c.durationMS == 15_000 && c.skippableAfterMS == 5000 && c.closePromptMS == 500 && c.closeWithinMS == 3000)
-        #expect(c.variant.path == "boot/tv/brew/1920x1080.jpg")
+        #expect(c.variant.path == "boot/tv/brew/1920x1080.mp4" && c.variant.mime == "video/mp4")
+        #expect(c.variant.durationMS == 15_000 && c.variant.hlsMaster == "boot/tv/brew/1920x1080/master.m3u8")
         let b = BootDecision.bucket(channel: "tv", device: "dev-1", day: F.rules.localDay(of: F.noon), priority: 1)
         #expect(c.reason == "priority 1, share 100 % (bucket \(b) of 100), brew-co; exact profile 1920x1080")
         // The channel's close prompt when the creative has none.

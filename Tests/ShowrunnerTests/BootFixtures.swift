@@ -25,15 +25,24 @@ enum BootFixture {
                     sha256: String(repeating: "0123456789abcdef", count: 4), size: size, mime: "image/jpeg")
     }
 
-    static func variants(_ id: String) -> [BootVariant] {
-        [variant(1920, 1080, id: id), variant(3840, 2160, id: id), variant(1080, 2400, id: id)]
+    /// A video variant: the MP4 and its HLS, as `boot add` records them.
+    static func videoVariant(_ w: Int, _ h: Int, id: String = "c", durationMS: Int64 = 10_000, size: Int64 = 4_000_000) -> BootVariant {
+        BootVariant(width: w, height: h, path: "boot/tv/\(id)/\(w)x\(h).mp4", sha256: String(repeating: "fedcba9876543210", count: 4),
+                    size: size, mime: "video/mp4", durationMS: durationMS, hlsMaster: "boot/tv/\(id)/\(w)x\(h)/master.m3u8")
+    }
+
+    static func variants(_ id: String, kind: BootCreativeKind = .image, durationMS: Int64? = nil) -> [BootVariant] {
+        [(1920, 1080), (3840, 2160), (1080, 2400)].map { w, h in
+            kind == .video ? videoVariant(w, h, id: id, durationMS: durationMS ?? 10_000) : variant(w, h, id: id)
+        }
     }
 
     static func creative(_ id: String, brand: String = "brew-co", priority: Int = 1, share: Int? = nil,
                          isDefault: Bool = false, from: Timestamp = flightFrom, until: Timestamp = flightUntil,
                          kind: BootCreativeKind = .image, durationMS: Int64? = nil, channel: String = "tv") -> BootCreative {
         BootCreative(id: id, channel: channel, brand: brand, kind: kind, from: from, until: until, priority: priority,
-                     sharePercent: share, durationMS: durationMS, isDefault: isDefault, variants: variants(id))
+                     sharePercent: share, durationMS: durationMS, isDefault: isDefault,
+                     variants: variants(id, kind: kind, durationMS: durationMS))
     }
 
     static let house = creative("house-default", brand: "house", priority: 10, isDefault: true)

@@ -32,6 +32,32 @@ import Testing
         #expect(refusal(F.creative("nolength", kind: .video))?.field == "duration_ms")  // a video needs its length
     }
 
+    @Test func videoVariantsAreMP4sWithLengthAndHLS() {
+        #expect(refusal(F.creative("clip", kind: .video, durationMS: 10_000)) == nil)
+        var c = F.creative("clip", kind: .video, durationMS: 10_000)
+        c.variants[0].mime = "image/jpeg"
+        #expect(refusal(c)?.message == "variants: variant 1920x1080: a video variant is video/mp4, not image/jpeg")
+        c = F.creative("clip", kind: .video, durationMS: 10_000)
+        c.variants[1].durationMS = nil
+        #expect(refusal(c)?.message == "variants: variant 3840x2160: a video variant needs its duration")
+        c = F.creative("clip", kind: .video, durationMS: 10_000)
+        c.variants[1].durationMS = 31_000
+        #expect(refusal(c)?.message == "variants: variant 3840x2160 is 31.000 s long, over the channel's maximum of 30.000 s")
+        c = F.creative("clip", kind: .video, durationMS: 10_000)
+        c.variants[2].hlsMaster = nil
+        #expect(refusal(c)?.field == "variants")
+        c.variants[2].hlsMaster = "boot/../../etc/master.m3u8"
+        #expect(refusal(c)?.message.contains("without '..'") == true)
+        // An image variant has neither.
+        c = F.creative("still")
+        c.variants[0].hlsMaster = "boot/tv/still/1920x1080/master.m3u8"
+        #expect(refusal(c)?.message == "variants: variant 1920x1080: an image variant has no duration or HLS of its own")
+        // The largest video variant over the channel's file-size limit is refused like an image's.
+        c = F.creative("clip", kind: .video, durationMS: 10_000)
+        c.variants[1].size = 60 * 1024 * 1024
+        #expect(refusal(c)?.message.contains("variant 3840x2160 is 62914560 bytes, over the channel's maximum of 52428800 bytes") == true)
+    }
+
     @Test func oversizeVariantIsRefused() {
         var c = F.creative("big")
         c.variants[1].size = 60 * 1024 * 1024

@@ -70,6 +70,28 @@ import Testing
         #expect(tampered.canonicalBytes() != a.canonicalBytes())
     }
 
+    @Test func videoItemsCarryTheMP4LengthAndHLSInTheSignedBytes() throws {
+        let clip = F.creative("clip", priority: 2, share: 100, kind: .video, durationMS: 10_000)
+        let l = try list(creatives: Self.set + [clip])
+        let item = try #require(l.items.first { $0.creative == "clip" })
+        #expect(item.kind == .video && item.durationMS == 10_000)
+        #expect(item.variant.path == "boot/tv/clip/1920x1080.mp4" && item.variant.mime == "video/mp4")
+        #expect(item.variant.durationMS == 10_000 && item.variant.hlsMaster == "boot/tv/clip/1920x1080/master.m3u8")
+        let text = String(decoding: l.canonicalBytes(), as: UTF8.self)
+        #expect(text.contains(#""variant":{"duration_ms":10000,"height":1080,"hls_master":"boot/tv/clip/1920x1080/master.m3u8","mime":"video/mp4","path":"boot/tv/clip/1920x1080.mp4","sha256":"fedcba9876543210"#))
+        // Image items keep exactly their old members.
+        #expect(text.contains(#""variant":{"height":1080,"mime":"image/jpeg","path":"boot/tv/ending/1920x1080.jpg","sha256":"#))
+        // Still Foundation's sorted encoding, and a changed HLS path changes the bytes.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        #expect(l.canonicalBytes() == Array(try encoder.encode(l)))
+        #expect(try JSONDecoder().decode(BootPrefetchList.self, from: Data(l.canonicalBytes())) == l)
+        var tampered = l
+        let i = try #require(tampered.items.firstIndex { $0.creative == "clip" })
+        tampered.items[i].variant.hlsMaster = "boot/tv/other/master.m3u8"
+        #expect(tampered.canonicalBytes() != l.canonicalBytes())
+    }
+
     @Test func canonicalBytesEqualFoundationsSortedEncodingAndDecodeBack() throws {
         var l = try list(days: 5)
         l.items[0].skippableAfterMS = 2000

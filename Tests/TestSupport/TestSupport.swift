@@ -91,6 +91,15 @@ public func runProcess(_ arguments: [String], cwd: String? = nil, environment: [
                          stderr: String(decoding: errBox.data, as: UTF8.self))
 }
 
+/// `runProcess` on a thread of its own: for long runs (a transcode) from async tests, so the
+/// wait does not hold one of the cooperative pool's threads (two on this machine) that the test
+/// servers of other suites need.
+public func runProcessAsync(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try runProcess(arguments, cwd: cwd, environment: environment) }) }.start()
+    }
+}
+
 /// A fresh temporary folder, removed by `cleanup()`.
 public struct TempDir: Sendable {
     public let path: String

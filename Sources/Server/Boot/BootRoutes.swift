@@ -4,7 +4,8 @@ import Crypto
 import Showrunner
 
 /// `GET /v1/boot/{channel}?device=D&model=M&w=W&h=H`: the boot-screen creative a TV shows now
-/// (204 when the cap or the schedule leaves nothing), and `GET /v1/boot/{channel}/beacon` for its
+/// (204 when the cap or the schedule leaves nothing; for a video, the best-fitting MP4 with its
+/// length and the HLS URL of the same encode), and `GET /v1/boot/{channel}/beacon` for its
 /// impression, close, click and complete.
 struct BootRoutes {
     let catalog: PlaybackCatalog
@@ -22,6 +23,7 @@ struct BootRoutes {
     }
 
     struct Answer: Encodable {
+        /// The file to show (a video's MP4), and for a video its length and its HLS.
         struct Variant: Encodable {
             var url: String
             var sha256: String
@@ -29,6 +31,15 @@ struct BootRoutes {
             var width: Int
             var height: Int
             var mime: String
+            /// A video's MP4 length in milliseconds (absent for an image).
+            var durationMS: Int64?
+            /// A video's HLS multivariant playlist of the same encode (absent for an image).
+            var hlsURL: String?
+
+            enum CodingKeys: String, CodingKey {
+                case url, sha256, size, width, height, mime
+                case durationMS = "duration_ms", hlsURL = "hls_url"
+            }
         }
         var creative: String
         var brand: String
@@ -181,7 +192,8 @@ struct BootRoutes {
         let v = choice.variant
         return Self.json(Answer(
             creative: choice.creative, brand: choice.brand, kind: choice.kind.rawValue,
-            variant: .init(url: "/media/" + v.path, sha256: v.sha256, size: v.size, width: v.width, height: v.height, mime: v.mime),
+            variant: .init(url: "/media/" + v.path, sha256: v.sha256, size: v.size, width: v.width, height: v.height, mime: v.mime,
+                           durationMS: v.durationMS, hlsURL: v.hlsMaster.map { "/media/" + $0 }),
             durationMS: choice.durationMS, closePromptMS: choice.closePromptMS, closeWithinMS: choice.closeWithinMS,
             skippableAfterMS: choice.skippableAfterMS, tracking: tracking, reason: choice.reason))
     }

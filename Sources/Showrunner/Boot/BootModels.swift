@@ -9,11 +9,14 @@
 public enum BootCreativeKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A still (JPEG or PNG), shown for `durationMS` (5 s unless set).
     case image
-    /// An MP4 video; `durationMS` is its real length.
+    /// A video (MP4 in, one H.264/AAC MP4 and a short HLS per screen profile out); `durationMS`
+    /// is its real length, read from the rendered files.
     case video
 }
 
-/// One rendering of a boot creative for one screen profile: the file a device caches.
+/// One rendering of a boot creative for one screen profile: the file a device caches. For a
+/// video, the file is a progressive MP4 and `hlsMaster` names a short HLS of the same encode for
+/// players that stream instead of caching.
 public struct BootVariant: Sendable, Hashable, Codable {
     /// Pixels.
     public var width: Int
@@ -27,14 +30,29 @@ public struct BootVariant: Sendable, Hashable, Codable {
     public var size: Int64
     /// `image/jpeg`, `image/png`, `video/mp4`.
     public var mime: String
+    /// A video variant's length in milliseconds, read from the written MP4 (JSON `duration_ms`);
+    /// nil for an image.
+    public var durationMS: Int64?
+    /// A video variant's HLS multivariant playlist (TS segments of about 2 s), relative to the
+    /// media root like `path`, e.g. `boot/tv/brew-60/1920x1080/master.m3u8` (JSON `hls_master`);
+    /// nil for an image.
+    public var hlsMaster: String?
 
-    public init(width: Int, height: Int, path: String, sha256: String, size: Int64, mime: String) {
+    public init(width: Int, height: Int, path: String, sha256: String, size: Int64, mime: String,
+                durationMS: Int64? = nil, hlsMaster: String? = nil) {
         self.width = width
         self.height = height
         self.path = path
         self.sha256 = sha256
         self.size = size
         self.mime = mime
+        self.durationMS = durationMS
+        self.hlsMaster = hlsMaster
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case width, height, path, sha256, size, mime
+        case durationMS = "duration_ms", hlsMaster = "hls_master"
     }
 
     /// `1920x1080`.

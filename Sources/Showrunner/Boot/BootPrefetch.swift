@@ -9,7 +9,8 @@ public struct BootPrefetchItem: Sendable, Hashable, Codable {
     public var validFrom: Timestamp
     public var validUntil: Timestamp
     /// The variant for this device's screen (path relative to the media root; the server's
-    /// variant URL is built from it).
+    /// variant URL is built from it, `/media/<path>`). A video's variant is its MP4, with its
+    /// length and, in `hlsMaster`, the HLS of the same encode (`/media/<hls_master>`).
     public var variant: BootVariant
     /// How the variant fits the screen (`BootFit.reason`), repeated in offline reasons.
     public var fit: String
@@ -149,9 +150,16 @@ extension BootPrefetchItem {
 }
 
 extension BootVariant {
+    /// Image variants give the same members as before videos existed; a video's `duration_ms`
+    /// and `hls_master` are added (nil optionals are left out).
     var json: BootJSON {
-        .object(["width": .int(Int64(width)), "height": .int(Int64(height)), "path": .string(path),
-                 "sha256": .string(sha256), "size": .int(size), "mime": .string(mime)])
+        var o: [String: BootJSON] = [
+            "width": .int(Int64(width)), "height": .int(Int64(height)), "path": .string(path),
+            "sha256": .string(sha256), "size": .int(size), "mime": .string(mime),
+        ]
+        if let durationMS { o["duration_ms"] = .int(durationMS) }
+        if let hlsMaster { o["hls_master"] = .string(hlsMaster) }
+        return .object(o)
     }
 }
 

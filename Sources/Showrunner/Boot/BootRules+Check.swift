@@ -12,7 +12,9 @@ extension BootRules {
     ///   video is refused); `skippable_after_ms` within the duration; `close_prompt_ms` at most
     ///   the channel's;
     /// - each variant: width and height 1...16384, a relative path without `..`, a 64-hex sha256,
-    ///   `0 < size ≤ maxFileBytes`, one variant per pixel size;
+    ///   `0 < size ≤ maxFileBytes`, one variant per pixel size; a video's variants are
+    ///   `video/mp4` with a `duration_ms` in 1...`maxDurationMS` and an `hls_master` path (relative,
+    ///   without `..`); an image's are `image/…` without either;
     /// - share of voice: at every instant of the flight, the shares of this channel's
     ///   non-default creatives of the same priority that are live then (this one included) add
     ///   up to at most 100 % (`conflict`, field `share_percent`, naming the creatives). Equal
@@ -69,6 +71,28 @@ extension BootRules {
             guard v.size > 0 else { throw ShowrunnerError.invalid("variants", "\(name): size must be positive") }
             guard v.size <= maxFileBytes else {
                 throw ShowrunnerError.invalid("variants", "\(name) is \(v.size) bytes, over the channel's maximum of \(maxFileBytes) bytes")
+            }
+            switch c.kind {
+            case .video:
+                guard v.mime == "video/mp4" else {
+                    throw ShowrunnerError.invalid("variants", "\(name): a video variant is video/mp4, not \(v.mime)")
+                }
+                guard let ms = v.durationMS, ms > 0 else {
+                    throw ShowrunnerError.invalid("variants", "\(name): a video variant needs its duration")
+                }
+                guard ms <= maxDurationMS else {
+                    throw ShowrunnerError.invalid("variants", "\(name) is \(bootSeconds(ms)) long, over the channel's maximum of \(bootSeconds(maxDurationMS))")
+                }
+                guard let hls = v.hlsMaster, !hls.isEmpty, !hls.hasPrefix("/"), !hls.split(separator: "/").contains("..") else {
+                    throw ShowrunnerError.invalid("variants", "\(name): a video variant needs its HLS master playlist, relative to the media root, without '..'")
+                }
+            case .image:
+                guard v.mime.hasPrefix("image/") else {
+                    throw ShowrunnerError.invalid("variants", "\(name): an image variant is image/jpeg or image/png, not \(v.mime)")
+                }
+                guard v.durationMS == nil, v.hlsMaster == nil else {
+                    throw ShowrunnerError.invalid("variants", "\(name): an image variant has no duration or HLS of its own")
+                }
             }
         }
         try checkShareOfVoice(c, existing: existing)

@@ -23,10 +23,11 @@ import Testing
         r = try cli(["boot", "add", "--channel", "tv", "--creative", image, "--brand", "brew-co", "--from", "2026-11-01",
                      "--until", "2026-12-31", "--default", "--id", "house"])
         #expect(r.status == 0, "\(r.stderr)")
-        // Refused at ingest: not an image, and over 100 % share of voice.
-        r = try cli(["boot", "add", "--channel", "tv", "--creative", TestEnv.media + "/ad-10s.mp4", "--brand", "brew-co",
+        // Refused at ingest: neither an image nor a video, and over 100 % share of voice.
+        try Data("not a picture".utf8).write(to: URL(fileURLWithPath: s.dir.file("notes.jpg")))
+        r = try cli(["boot", "add", "--channel", "tv", "--creative", s.dir.file("notes.jpg"), "--brand", "brew-co",
                      "--from", "2026-11-01", "--until", "2026-12-31"])
-        #expect(r.status != 0 && r.stderr.contains("not a JPEG or PNG"))
+        #expect(r.status != 0 && r.stderr.contains("notes.jpg: neither a JPEG/PNG image nor a video"), "\(r.stderr)")
         r = try cli(["boot", "add", "--channel", "tv", "--creative", image, "--brand", "brew-co", "--from", "2026-11-01",
                      "--until", "2026-12-31", "--priority", "1", "--share", "10", "--id", "extra"])
         #expect(r.status != 0 && r.stderr.contains("share of voice over 100 %"), "\(r.stderr)")
