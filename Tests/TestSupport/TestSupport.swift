@@ -151,11 +151,3 @@ public func conformanceCheck(_ playlist: String, kinds: String = "lint,ffmpeg", 
     #expect(r.status == 0, "conformance \(kinds) failed on \(playlist):\n\(r.stdout)\(r.stderr)", sourceLocation: sourceLocation)
     return r.stdout
 }
-
-/// `runProcess` on a thread of its own, for async tests that talk to an in-process server: a
-/// blocking wait must not hold one of the few threads the server's tasks run on.
-public func runProcessAsync(_ arguments: [String], cwd: String? = nil, environment: [String: String]? = nil) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { c in
-        Thread { c.resume(with: Result { try runProcess(arguments, cwd: cwd, environment: environment) }) }.start()
-    }
-}

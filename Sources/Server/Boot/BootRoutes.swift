@@ -75,7 +75,10 @@ struct BootRoutes {
                 if i > 0 { o += "," }
                 Self.quote(k, into: &o); o += ":"; Self.quote(v, into: &o)
             }
-            o += "},\"variant\":{\"height\":"; o += String(variant.height)
+            o += "},\"variant\":{"
+            if let d = variant.durationMS { o += "\"duration_ms\":"; o += String(d); o += "," }
+            o += "\"height\":"; o += String(variant.height)
+            if let h = variant.hlsURL { o += ",\"hls_url\":"; Self.quote(h, into: &o) }
             o += ",\"mime\":"; Self.quote(variant.mime, into: &o)
             o += ",\"sha256\":"; Self.quote(variant.sha256, into: &o)
             o += ",\"size\":"; o += String(variant.size)
