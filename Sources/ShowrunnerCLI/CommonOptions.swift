@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import MediaCore
 import Server
 import Showrunner
 import Store

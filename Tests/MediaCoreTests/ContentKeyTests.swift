@@ -29,15 +29,15 @@ import Testing
     @Test func descriptionHidesTheKey() {
         var g = Seeded(state: 1)
         let k = ContentKey.plan(segmentCount: 2, rotation: nil, using: &g)[0]
-        #expect(!"\(k)".contains(ContentKey.hex(k.key)))
+        #expect(!"\(k)".contains(Hex.encode(k.key)))
         #expect("\(k)".contains(k.id))
     }
 
     @Test func hexAndURIs() {
-        #expect(ContentKey.hex([0x00, 0xab, 0x7f]) == "00ab7f")
-        #expect(ContentKey.bytes(hex: "0x00AB7f") == [0x00, 0xab, 0x7f])
-        #expect(ContentKey.bytes(hex: "abc") == nil)
-        #expect(ContentKey.bytes(hex: "zz") == nil)
+        #expect(Hex.encode([0x00, 0xab, 0x7f]) == "00ab7f")
+        #expect(Hex.decode("0x00AB7f") == [0x00, 0xab, 0x7f])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
         let id = String(repeating: "0f", count: 16)
         #expect(ContentKey.id(fromURI: "/v1/keys/\(id)") == id)
         #expect(ContentKey.id(fromURI: "/v1/keys/\(id)?session=s1") == id)
@@ -67,7 +67,7 @@ import Testing
         pl.setKeys { keys[$0 / 2].keyAttributes() }  // idempotent
         let lines = pl.text.split(separator: "\n").map(String.init)
         let keyLines = lines.filter { $0.hasPrefix("#EXT-X-KEY:") }
-        #expect(keyLines == keys.map { "#EXT-X-KEY:METHOD=AES-128,URI=\"/v1/keys/\($0.id)\",IV=0x\(ContentKey.hex($0.iv))" })
+        #expect(keyLines == keys.map { "#EXT-X-KEY:METHOD=AES-128,URI=\"/v1/keys/\($0.id)\",IV=0x\(Hex.encode($0.iv))" })
         let map = try #require(lines.firstIndex { $0.hasPrefix("#EXT-X-MAP:") })
         let firstKey = try #require(lines.firstIndex { $0.hasPrefix("#EXT-X-KEY:") })
         #expect(map < firstKey)

@@ -8,61 +8,12 @@ import Testing
 /// sniffs the first bytes of each segment, so placeholder files stand in for media. Skipped when
 /// the kit is not set up (`/work/shared/conformance/setup.sh --minimal`).
 @Suite struct MarkerLintTests {
-    private static let kit: String? = {
-        let env = ProcessInfo.processInfo.environment
-        for c in [env["SHOWRUNNER_CONFORMANCE"], "/work/shared/conformance"].compactMap({ $0 })
-        where FileManager.default.fileExists(atPath: c + "/check.sh") {
-            let home = env["CONFORMANCE_HOME"] ?? "/tmp/showrunner-conformance"
-            return FileManager.default.isExecutableFile(atPath: home + "/venv/bin/python") ? c : nil
-        }
-        return nil
-    }()
-
-    private static func skipped() -> Bool {
-        guard kit == nil else { return false }
-        if ProcessInfo.processInfo.environment["SHOWRUNNER_REQUIRE_CONFORMANCE"] == "1" {
-            Issue.record("conformance kit not set up (run /work/shared/conformance/setup.sh --minimal)")
-        } else {
-            print("MarkerLintTests: SKIP, the conformance kit is not set up (sudo /work/shared/conformance/setup.sh --minimal)")
-        }
-        return true
-    }
-
-    /// Writes the playlist and a placeholder for every segment and MAP it names; runs the lint.
-    private static func lint(_ text: String, fmp4: Bool) throws -> (status: Int32, output: String) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("marker-lint-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        // TS: a sync byte; fMP4: a 'moof' box header; init: an 'ftyp' box header.
-        let ts = Data([0x47] + [UInt8](repeating: 0xFF, count: 187))
-        let moof = Data([0, 0, 0, 16] + Array("moof".utf8) + [UInt8](repeating: 0, count: 8))
-        let ftyp = Data([0, 0, 0, 16] + Array("ftyp".utf8) + Array("iso6".utf8) + [0, 0, 0, 0])
-        for s in try MediaPlaylist.parse(text).segments {
-            try (fmp4 ? moof : ts).write(to: dir.appendingPathComponent(s.uri))
-            if let map = s.map?.string("URI") { try ftyp.write(to: dir.appendingPathComponent(map)) }
-        }
-        let file = dir.appendingPathComponent("marked.m3u8")
-        try Data(text.utf8).write(to: file)
-
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: kit! + "/check.sh")
-        p.arguments = ["lint", file.path]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
-
     /// DATERANGE markers, pre + 2 mids + post (the post-roll's DATERANGE before EXT-X-ENDLIST):
     /// lint OK with no warnings.
     @Test(arguments: Container.allCases) func dateRangeLintsClean(container: Container) throws {
-        if Self.skipped() { return }
+        if PlaylistLint.skipped("MarkerLintTests") { return }
         let text = try marked(container, .dateRange).text
-        let r = try Self.lint(text, fmp4: container == .fmp4)
+        let r = try PlaylistLint.lint(text, fmp4: container == .fmp4)
         #expect(r.status == 0, "\(r.output)\n\(text)")
         #expect(r.output.contains("OK   lint   0 errors, 0 warnings"), "\(r.output)")
     }
@@ -73,9 +24,9 @@ import Testing
     /// insertion opportunity has neither, so exactly those findings are expected, and the clean
     /// verdict is a known issue.
     @Test(arguments: Container.allCases) func bothLintsOnlyCueDurationAndDiscontinuity(container: Container) throws {
-        if Self.skipped() { return }
+        if PlaylistLint.skipped("MarkerLintTests") { return }
         let text = try marked(container, .both).text
-        let r = try Self.lint(text, fmp4: container == .fmp4)
+        let r = try PlaylistLint.lint(text, fmp4: container == .fmp4)
         let details = r.output.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let errors = details.filter { $0.hasPrefix("ERROR") }
         let warnings = details.filter { $0.hasPrefix("WARN") }
@@ -92,7 +43,7 @@ import Testing
     /// The harness really lints: one SCTE-35 byte flipped fails the lint (CRC_32), and the audit
     /// agrees.
     @Test func flippedByteFailsLintAndAudit() throws {
-        if Self.skipped() { return }
+        if PlaylistLint.skipped("MarkerLintTests") { return }
         var p = try marked(.ts, .dateRange)
         var a = try #require(p.segments[3].dateRanges.first)
         var hex = Array(try #require(a.string("SCTE35-OUT")))
@@ -100,7 +51,7 @@ import Testing
         a["SCTE35-OUT"] = .token(String(hex))
         let k = try #require(p.segments[3].items.firstIndex { if case .dateRange = $0 { true } else { false } })
         p.segments[3].items[k] = .dateRange(a)
-        let r = try Self.lint(p.text, fmp4: false)
+        let r = try PlaylistLint.lint(p.text, fmp4: false)
         #expect(r.status != 0)
         #expect(r.output.contains("DATERANGE mid-1 SCTE35-OUT invalid SCTE-35 (ValueError: CRC_32 mismatch)"), "\(r.output)")
         let report = MarkerAudit.audit([MarkerAudit.File(path: "a.m3u8", rendition: "a", text: p.text)],

@@ -13,12 +13,12 @@ import Testing
 
     /// NIST SP 800-38A F.2.1 (CBC-AES128.Encrypt), first two blocks; PKCS#7 adds a whole block.
     @Test func cipherMatchesNISTVector() throws {
-        let key = ContentKey.bytes(hex: "2b7e151628aed2a6abf7158809cf4f3c")!
-        let iv = ContentKey.bytes(hex: "000102030405060708090a0b0c0d0e0f")!
-        let plain = ContentKey.bytes(hex: "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51")!
+        let key = Hex.decode("2b7e151628aed2a6abf7158809cf4f3c")!
+        let iv = Hex.decode("000102030405060708090a0b0c0d0e0f")!
+        let plain = Hex.decode("6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51")!
         let sealed = try SegmentCipher.encrypt(plain, key: key, iv: iv)
         #expect(sealed.count == 48)
-        #expect(ContentKey.hex(sealed.prefix(32)) == "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2")
+        #expect(Hex.encode(sealed.prefix(32)) == "7649abac8119b246cee98e9b12e9197d5086cb9b507219ee95db113a917678b2")
         #expect(try SegmentCipher.decrypt(sealed, key: key, iv: iv) == plain)
     }
 
@@ -68,7 +68,7 @@ import Testing
         // The JSON report names the keys, never holds them.
         let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
         #expect(json.contains(keys[0].id))
-        #expect(!keys.contains { json.contains(ContentKey.hex($0.key)) })
+        #expect(!keys.contains { json.contains(Hex.encode($0.key)) })
 
         var playlists = report.renditions.map(\.playlist)
         playlists += report.renditions.compactMap(\.iFramePlaylist)
@@ -97,7 +97,7 @@ import Testing
                     let id = try #require(ContentKey.id(fromURI: uri), "\(name): key URI \(uri)")
                     #expect(uri == "/v1/keys/" + id)
                     let found: ContentKey = try #require(byID[id], "\(name): unknown key id \(id)")
-                    #expect(k["IV"]?.text == "0x" + ContentKey.hex(found.iv))
+                    #expect(k["IV"]?.text == "0x" + Hex.encode(found.iv))
                     current = found
                 }
                 let key = try #require(current)
@@ -180,7 +180,7 @@ import Testing
             let data = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + f))
             for k in keys {
                 #expect(data.range(of: Data(k.key)) == nil, "key \(k.id) found in \(f)")
-                #expect(data.range(of: Data(ContentKey.hex(k.key).utf8)) == nil, "key \(k.id) found in hex in \(f)")
+                #expect(data.range(of: Data(Hex.encode(k.key).utf8)) == nil, "key \(k.id) found in hex in \(f)")
             }
             scanned += 1
         }
@@ -245,7 +245,7 @@ enum OpenSSL {
         let tmp = try TempDir("openssl")
         defer { tmp.cleanup() }
         try Data(cipher).write(to: URL(fileURLWithPath: tmp.file("in")))
-        let r = try runProcess(["openssl", "enc", "-d", "-aes-128-cbc", "-K", ContentKey.hex(key), "-iv", ContentKey.hex(iv),
+        let r = try runProcess(["openssl", "enc", "-d", "-aes-128-cbc", "-K", Hex.encode(key), "-iv", Hex.encode(iv),
                                 "-in", tmp.file("in"), "-out", tmp.file("out")])
         guard r.status == 0 else { throw TestFailure("openssl: \(r.stderr)") }
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: tmp.file("out"))))

@@ -1,3 +1,4 @@
+import MediaCore
 import Showrunner
 import Testing
 

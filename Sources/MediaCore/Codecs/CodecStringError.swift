@@ -47,15 +47,3 @@ public struct CodecStringError: Error, Sendable, Hashable, CustomStringConvertib
     }
     static func malformed(_ message: String) -> CodecStringError { .init(code: .malformed, message: message) }
 }
-
-/// Small formatting helpers shared by the codec parsers.
-enum Hex {
-    /// Two hex digits, zero-padded.
-    static func byte(_ value: UInt8, uppercase: Bool) -> String {
-        let digits = String(value, radix: 16, uppercase: uppercase)
-        return digits.count < 2 ? "0" + digits : digits
-    }
-
-    /// `0x` + two uppercase hex digits, for messages.
-    static func literal(_ value: UInt8) -> String { "0x" + byte(value, uppercase: true) }
-}

@@ -58,45 +58,8 @@ public struct ContentKey: Sendable, Hashable, CustomStringConvertible {
         var a = AttributeList()
         a["METHOD"] = .token("AES-128")
         a["URI"] = .quoted(uri ?? self.uri)
-        a["IV"] = .token("0x" + ContentKey.hex(iv))
+        a["IV"] = .token("0x" + Hex.encode(iv))
         return a
-    }
-
-    /// Lowercase hexadecimal, two digits a byte.
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Bytes from hexadecimal text (an optional `0x`/`0X` prefix; either case); nil when not hex
-    /// or of odd length.
-    public static func bytes(hex text: some StringProtocol) -> [UInt8]? {
-        var s = Substring(text)
-        if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
-        let u = Array(s.utf8)
-        guard u.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(u.count / 2)
-        var i = 0
-        while i < u.count {
-            guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 
     /// Splits segments `0..<segmentCount` into key periods of `rotation` segments each (the last
@@ -111,7 +74,7 @@ public struct ContentKey: Sendable, Hashable, CustomStringConvertible {
         var first = 0
         while first < segmentCount {
             let n = min(step, segmentCount - first)
-            let id = hex(randomBytes(16, using: &generator))
+            let id = Hex.encode(randomBytes(16, using: &generator))
             keys.append(ContentKey(id: id, key: randomBytes(16, using: &generator), iv: randomBytes(16, using: &generator),
                                    firstSegment: first, segmentCount: n))
             first += n

@@ -1,5 +1,6 @@
 import Crypto
 import FoundationEssentials
+import MediaCore
 public import Showrunner
 
 #if canImport(Glibc)
