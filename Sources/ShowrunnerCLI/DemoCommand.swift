@@ -63,14 +63,16 @@ struct DemoCommand: AsyncParsableCommand {
                 }
             }
             try await seedAds(store: store, library: library, actor: actor)
-            // A fresh editor token each run (a secret is shown only once); earlier demo tokens are revoked.
-            for t in try await store.tokens() where t.name.hasPrefix("demo-editor-") && t.revokedAt == nil {
+            // Fresh editor and operator tokens each run (a secret is shown only once); earlier demo tokens are revoked.
+            for t in try await store.tokens() where (t.name.hasPrefix("demo-editor-") || t.name.hasPrefix("demo-operator-")) && t.revokedAt == nil {
                 try await service.revokeToken(name: t.name, actor: actor)
             }
-            let name = "demo-editor-\(SystemClock().now().milliseconds)"
-            let token = try await service.createToken(name: name, role: .editor, secret: randomSecret(), actor: actor)
+            let stamp = SystemClock().now().milliseconds
+            let token = try await service.createToken(name: "demo-editor-\(stamp)", role: .editor, secret: randomSecret(), actor: actor)
+            let operatorToken = try await service.createToken(name: "demo-operator-\(stamp)", role: .operator, secret: randomSecret(),
+                                                              actor: actor)
             if noServe {
-                print("demo: seeded; editor token \(token)")
+                print("demo: seeded; editor token \(token), operator token \(operatorToken)")
                 return
             }
             let logger = ServeCommand.logger()
@@ -96,6 +98,8 @@ struct DemoCommand: AsyncParsableCommand {
                           The engine as VAST 4.2:     \(base)/v1/vast?channel=tv&device=demo-tv&break=mid&duration=30
                           Health / metrics:           \(base)/healthz   \(base)/metrics
                           Admin API (editor token):   curl -H 'Authorization: Bearer \(token)' \(base)/v1/admin/titles
+                          Ops page (operator token):  \(base)/ops  — sign in with \(operatorToken)
+                          Slot audit:                 curl -H 'Authorization: Bearer \(operatorToken)' '\(base)/v1/audit/slots?channel=tv'
 
                           Try it:  ffplay '\(base)/v1/play/tv/long-road-s01e01/master.m3u8?device=demo-tv'
                         Ctrl-C stops the server.
