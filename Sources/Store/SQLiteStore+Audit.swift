@@ -44,6 +44,7 @@ extension SQLiteStore: AuditSource {
             }
             guard !sessionKey.isEmpty else { return out }
             try Self.scanBeacons(db, sessions: sessionKey, keys: keys, into: &out)
+            try Self.addCompacted(db, filter, into: &out)
             return out
         }
     }
@@ -136,6 +137,35 @@ extension SQLiteStore: AuditSource {
                 if tag.hasPrefix("s:") { ledger.server[name, default: 0] += n } else { ledger.client[name, default: 0] += n }
             }
             out.slots[key] = ledger
+        }
+    }
+
+    /// Beacons `compact` rolled up (`agg_slot`), for the days whose sessions the filter covers
+    /// (by the session's UTC day: the days that start within the period).
+    static func addCompacted(_ db: Database, _ f: AuditFilter, into out: inout AuditLedger) throws {
+        // Days that start in [from, until).
+        func ceilDay(_ t: Timestamp) -> Timestamp {
+            let r = ((t.milliseconds % 86_400_000) + 86_400_000) % 86_400_000
+            return r == 0 ? t : Timestamp(milliseconds: t.milliseconds - r + 86_400_000)
+        }
+        var clause = "day >= ? AND day < ?"
+        var args: StatementArguments = [dayText(ceilDay(f.from)), dayText(ceilDay(f.until))]
+        if let t = f.title { clause += " AND title = ?"; args += [t] }
+        if let c = f.channel { clause += " AND channel = ?"; args += [c] }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT title, channel, break_id, slot, source, name, flagged, SUM(sessions) FROM agg_slot WHERE \(clause)
+            GROUP BY title, channel, break_id, slot, source, name, flagged
+            """, arguments: args)
+        while let r = try rows.next() {
+            let key = SlotKey(title: r[0], channel: r[1], breakID: r[2], slot: r[3])
+            let source: String = r[4], name: String = r[5], flagged: Bool = r[6], n: Int = r[7]
+            if flagged {
+                out.flagged += n
+            } else if source == "server" {
+                out.slots[key, default: SlotLedger()].server[name, default: 0] += n
+            } else {
+                out.slots[key, default: SlotLedger()].client[name, default: 0] += n
+            }
         }
     }
 

@@ -55,6 +55,18 @@ extension SQLiteStore {
                 GROUP BY day, type, source, flagged
                 """, arguments: [b])
             rows += Int64(db.changesCount)
+            // The slot audit's side: each beacon type once per session-slot, by the session's day.
+            try db.execute(sql: """
+                INSERT INTO agg_slot (day, title, channel, break_id, slot, source, name, flagged, sessions)
+                SELECT date(s.created_at / 1000, 'unixepoch'), s.title, s.channel,
+                       rtrim(rtrim(substr(e.slot_id, 34), '0123456789'), '.'),
+                       CAST(substr(e.slot_id, length(rtrim(e.slot_id, '0123456789')) + 1) AS INTEGER),
+                       e.source, substr(e.type, 4), e.flags <> '[]', COUNT(DISTINCT e.slot_id)
+                FROM event e JOIN play_session s ON s.id = substr(e.slot_id, 1, 32)
+                WHERE e.ts < ? AND e.slot_id IS NOT NULL AND e.type LIKE 'ad.%'
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+                """, arguments: [b])
+            rows += Int64(db.changesCount)
             try db.execute(sql: "DELETE FROM event WHERE ts < ?", arguments: [b])
             try db.execute(sql: "INSERT INTO compaction (before_ms, at, events) VALUES (?, ?, ?)", arguments: [b, now.milliseconds, events])
             return CompactionResult(before: before, events: events, aggregateRows: rows)

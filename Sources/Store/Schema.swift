@@ -36,6 +36,9 @@ enum Schema {
         migrator.registerMigration("v10-revoked-sessions") { db in
             try db.execute(sql: v10)
         }
+        migrator.registerMigration("v11-slot-aggregates") { db in
+            try db.execute(sql: v11)
+        }
         return migrator
     }
 
@@ -363,5 +366,22 @@ enum Schema {
             at INTEGER NOT NULL,
             actor TEXT NOT NULL
         );
+        """
+
+    /// What `compact` keeps of ad beacons for the slot audit: per day a session was made, title,
+    /// channel, break, slot, source and beacon type, the sessions that sent it (clean and flagged).
+    static let v11 = """
+        CREATE TABLE agg_slot (
+            day TEXT NOT NULL,
+            title TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            break_id TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            name TEXT NOT NULL,
+            flagged INTEGER NOT NULL,
+            sessions INTEGER NOT NULL
+        );
+        CREATE INDEX agg_slot_by_day ON agg_slot(day);
         """
 }

@@ -97,4 +97,19 @@ import Testing
         #expect(mid.flags == ["partly_marked", "unfilled"])
         #expect(rows[2].flags == ["partly_marked"] && rows[2].reasons == ["slate": 2] && rows[2].filled == 0)
     }
+
+    /// `events compact` rolls the beacons into per-slot aggregates: the audit's counts do not change.
+    @Test func theLedgerIsTheSameAfterCompaction() async throws {
+        let store = try await Self.seeded()
+        let before = try await store.auditLedger(Self.filter)
+        let r = try await store.compact(before: Self.day.adding(seconds: 86_400), now: Self.day.adding(seconds: 10 * 86_400))
+        #expect(r.events == 18)
+        let after = try await store.auditLedger(Self.filter)
+        #expect(after.slots == before.slots)
+        #expect(after.sessions == before.sessions && after.flagged == before.flagged)
+        #expect(after.beacons == 0)  // nothing raw is left to read
+        // A title filter applies to the aggregates too.
+        let other = try await store.auditLedger(AuditFilter(from: Self.filter.from, until: Self.filter.until, title: "ep2"))
+        #expect(other.slots.isEmpty)
+    }
 }
