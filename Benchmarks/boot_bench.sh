@@ -33,8 +33,6 @@ done
     --until 2027-01-01 --default --db "$DB" --media-root "$ROOT" >/dev/null 2>&1
 chmod -R a+rX "$WORK" 2>/dev/null || true
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 1 200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; log "$1 did not come up"; return 1; }
 
 OURS_PORT=$(free_port)
 "$SR" serve --db "$DB" --media-root "$ROOT" --port "$OURS_PORT" >"$WORK/server.log" 2>&1 &

@@ -47,7 +47,6 @@ showrunner_bin
 DB="$WORK/catalog.sqlite"
 "$SR" channel add tv --name TV --endpoint tv --db "$DB" >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 PORT=$(free_port)
 "$SR" serve --db "$DB" --media-root "$WORK/media" --port "$PORT" >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!

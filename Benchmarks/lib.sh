@@ -44,3 +44,16 @@ showrunner_bin() {
     swift build -c release --product showrunner --package-path "$REPO" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
     SR="$(swift build -c release --product showrunner --package-path "$REPO" --show-bin-path)/showrunner"
 }
+
+# free_port: a TCP port free on 127.0.0.1 now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_ready URL: waits (up to 20 s) until URL answers 2xx.
+wait_ready() { # url
+    for _ in $(seq 1 200); do
+        if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "server at $1 did not come up"
+    return 1
+}

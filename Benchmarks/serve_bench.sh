@@ -56,17 +56,6 @@ mapfile -t SEGMENTS < <(cd "$ROOT" && ls bench/v1/$REND/seg_*.ts)
 SEG_BYTES=$(cd "$ROOT" && cat "${SEGMENTS[@]}" | wc -c)
 log "media root: $ROOT (${#SEGMENTS[@]} segments, $((SEG_BYTES / ${#SEGMENTS[@]} / 1024)) KiB average)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_ready() { # url
-    for _ in $(seq 1 200); do
-        if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    log "server at $1 did not come up"
-    return 1
-}
-
 # --- servers -----------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)
 mkdir -p "$WORK/nginx"

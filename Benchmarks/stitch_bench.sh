@@ -85,17 +85,6 @@ sr policy set tv --positions pre,mid --pre-roll "$BREAK_S" --mid-roll "$BREAK_S"
 "$SR" breaks show "$TITLE" --channel tv --db "$DB" | sed 's/^/  /' >&2
 chmod -R a+rX "$WORK" 2>/dev/null || true
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-wait_ready() { # url
-    for _ in $(seq 1 200); do
-        if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    log "server at $1 did not come up"
-    return 1
-}
-
 # --- showrunner serve --------------------------------------------------------------------------
 OURS_PORT=$(free_port)
 "$SR" serve --db "$DB" --media-root "$ROOT" --port "$OURS_PORT" >"$WORK/server.log" 2>&1 &

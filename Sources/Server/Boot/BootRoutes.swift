@@ -59,64 +59,30 @@ struct BootRoutes {
         }
 
         /// The same JSON `JSONEncoder` with sorted keys and unescaped slashes writes.
-        var jsonText: String {
-            var o = ""
+        var jsonBytes: [UInt8] {
+            var o: [UInt8] = []
             o.reserveCapacity(1024)
-            o += "{\"brand\":"; Self.quote(brand, into: &o)
-            o += ",\"close_prompt_ms\":"; o += String(closePromptMS)
-            o += ",\"close_within_ms\":"; o += String(closeWithinMS)
-            o += ",\"creative\":"; Self.quote(creative, into: &o)
-            o += ",\"duration_ms\":"; o += String(durationMS)
-            o += ",\"kind\":"; Self.quote(kind, into: &o)
-            o += ",\"reason\":"; Self.quote(reason, into: &o)
-            if let s = skippableAfterMS { o += ",\"skippable_after_ms\":"; o += String(s) }
-            o += ",\"tracking\":{"
+            func raw(_ text: String) { o.append(contentsOf: text.utf8) }
+            func string(_ text: String) { JSONString.write(text, to: &o) }
+            raw("{\"brand\":"); string(brand)
+            raw(",\"close_prompt_ms\":\(closePromptMS),\"close_within_ms\":\(closeWithinMS),\"creative\":"); string(creative)
+            raw(",\"duration_ms\":\(durationMS),\"kind\":"); string(kind)
+            raw(",\"reason\":"); string(reason)
+            if let s = skippableAfterMS { raw(",\"skippable_after_ms\":\(s)") }
+            raw(",\"tracking\":{")
             for (i, (k, v)) in tracking.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { o += "," }
-                Self.quote(k, into: &o); o += ":"; Self.quote(v, into: &o)
+                if i > 0 { raw(",") }
+                string(k); raw(":"); string(v)
             }
-            o += "},\"variant\":{"
-            if let d = variant.durationMS { o += "\"duration_ms\":"; o += String(d); o += "," }
-            o += "\"height\":"; o += String(variant.height)
-            if let h = variant.hlsURL { o += ",\"hls_url\":"; Self.quote(h, into: &o) }
-            o += ",\"mime\":"; Self.quote(variant.mime, into: &o)
-            o += ",\"sha256\":"; Self.quote(variant.sha256, into: &o)
-            o += ",\"size\":"; o += String(variant.size)
-            o += ",\"url\":"; Self.quote(variant.url, into: &o)
-            o += ",\"width\":"; o += String(variant.width)
-            o += "}}"
+            raw("},\"variant\":{")
+            if let d = variant.durationMS { raw("\"duration_ms\":\(d),") }
+            raw("\"height\":\(variant.height)")
+            if let h = variant.hlsURL { raw(",\"hls_url\":"); string(h) }
+            raw(",\"mime\":"); string(variant.mime)
+            raw(",\"sha256\":"); string(variant.sha256)
+            raw(",\"size\":\(variant.size),\"url\":"); string(variant.url)
+            raw(",\"width\":\(variant.width)}}")
             return o
-        }
-
-        static func quote(_ s: String, into o: inout String) {
-            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                o += "\""; o += s; o += "\""
-            } else {
-                o += quoted(s)
-            }
-        }
-
-        /// A JSON string literal: quote, backslash and control characters escaped.
-        static func quoted(_ s: String) -> String {
-            // Most strings need no escaping: one pass over the bytes to find out.
-            if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
-            var out = "\""
-            for u in s.unicodeScalars {
-                switch u {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{8}": out += "\\b"
-                case "\u{C}": out += "\\f"
-                case _ where u.value < 0x20:
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(u)
-                }
-            }
-            return out + "\""
         }
     }
 
@@ -206,7 +172,7 @@ struct BootRoutes {
     /// must appear here; `BootRoutesTests` compares it with the encoder's output.
     static func json(_ a: Answer) -> Response {
         Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: a.jsonText)))
+                 body: .init(byteBuffer: ByteBuffer(bytes: a.jsonBytes)))
     }
 
     /// A boot event from a TV that reports by URL (204). TVs that log offline send their events

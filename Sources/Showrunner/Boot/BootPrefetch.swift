@@ -210,8 +210,16 @@ enum BootJSON {
         }
     }
 
-    private static func writeString(_ s: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
+    private static func writeString(_ s: String, to out: inout [UInt8]) { JSONString.write(s, to: &out) }
+}
+
+/// A JSON string literal as Foundation's encoder writes it (quote, backslash and control
+/// characters escaped; `/` and non-ASCII as they are): the canonical prefetch bytes and the
+/// hand-written answers of hot routes share it.
+public enum JSONString {
+    private static let hex = Array("0123456789abcdef".utf8)
+
+    public static func write(_ s: String, to out: inout [UInt8]) {
         out.append(0x22)
         for b in s.utf8 {
             switch b {
