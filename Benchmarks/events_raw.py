@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Raw SQLite baseline for Benchmarks/events_bench.sh: the rows `POST /v1/events` stores, inserted
 by one process straight into an `event` table with the server's own DDL (read from the server's
-database: the table, its UNIQUE event_id, and the v2 + v3 indexes), in batched transactions,
+database: the table and its indexes), in batched transactions,
 WAL mode with synchronous=FULL (one fdatasync of the WAL per commit, as the server's commits).
 
 The rows are built before the clock starts; the timed part is only

@@ -71,26 +71,11 @@ extension SQLiteStore: AdLedger {
 
     public func record(events: [LedgerEvent]) async throws(ShowrunnerError) -> (accepted: Int, duplicates: Int) {
         guard !events.isEmpty else { return (0, 0) }
-        let rows = try events.map { e throws(ShowrunnerError) in (e, try encodeJSON(e.flags)) }
+        let rows = try events.map { e throws(ShowrunnerError) in (e, e.flags.isEmpty ? "[]" : try encodeJSON(e.flags)) }
+        let index = eventIndex
         let accepted = try await groupWrite { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO event (event_id, type, source, device_id, endpoint, model, channel, title_id, session_id, slot_id,
-                    creative_id, campaign_id, position_ms, ts, sent_at, received_at, app_version, flags)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            var n = 0
-            for (e, given) in rows {
-                var flags = given
-                if e.source == .client {
-                    let found = try TrafficLookup.flags(for: e, db)
-                    if !found.isEmpty { flags = try JSONText.encode(found.map(\.rawValue)) }
-                }
-                try insert.execute(arguments: [e.eventID, e.type, e.source.rawValue, e.deviceID, e.endpoint?.rawValue, e.model, e.channel,
-                                               e.titleID, e.sessionID, e.slotID, e.creativeID, e.campaignID, e.positionMS,
-                                               e.ts.milliseconds, e.sentAt?.milliseconds, e.receivedAt.milliseconds, e.appVersion, flags])
-                n += db.changesCount
-            }
-            return n
+            try EventWriter.sync(index, db, now: rows[0].0.receivedAt.milliseconds)
+            return try EventWriter.insert(rows, index: index, db)
         }
         return (accepted, events.count - accepted)
     }
@@ -188,13 +173,6 @@ extension SQLiteStore: AdLedger {
         }
     }
 
-    public func bootImpressions(device: String, channel: String, since: Timestamp) async throws(ShowrunnerError) -> [Timestamp] {
-        try await read { db in
-            try Int64.fetchAll(db, sql: "SELECT ts FROM event WHERE device_id = ? AND ts >= ? AND type = 'boot.impression' AND channel = ?",
-                               arguments: [device, since.milliseconds, channel]).map { Timestamp(milliseconds: $0) }
-        }
-    }
-
     public func bootImpressions(after: Int64?, since: Timestamp) async throws(ShowrunnerError) -> (impressions: [BootImpression], through: Int64) {
         try await read { db in
             let through = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM event") ?? 0
@@ -238,9 +216,11 @@ extension SQLiteStore: AdLedger {
                 // One transaction for the whole batch, no savepoints (a savepoint makes SQLite copy
                 // every page it touches into a sub-journal: 4× the bytes written per event).
                 results = try await write { db in try batch.map { try $0.body(db) } }.map { .success($0) }
+                eventIndex.commit()
             } catch {
                 // A write failed and the transaction rolled back: redo each in its own savepoint,
                 // so one bad write fails alone.
+                eventIndex.rollback()
                 results = await isolated(batch)
             }
             for (op, r) in zip(batch, results) { op.continuation.resume(returning: r) }
@@ -249,10 +229,12 @@ extension SQLiteStore: AdLedger {
 
     /// Runs each write of `batch` in its own savepoint of one transaction.
     private func isolated(_ batch: [GroupCommit.Pending]) async -> [Result<Int, ShowrunnerError>] {
+        let index = eventIndex
         do {
-            return try await write { db in
+            let results = try await write { db in
                 var local = [Result<Int, ShowrunnerError>](repeating: .success(0), count: batch.count)
                 for (i, op) in batch.enumerated() {
+                    let mark = index.mark()
                     do {
                         var n = 0
                         try db.inSavepoint {
@@ -261,21 +243,26 @@ extension SQLiteStore: AdLedger {
                         }
                         local[i] = .success(n)
                     } catch {
+                        index.rollback(to: mark)
                         local[i] = .failure(StorageErrors.map(error, path: self.path))
                     }
                 }
                 return local
             }
+            index.commit()
+            return results
         } catch {
+            index.rollback()
             return batch.map { _ in .failure(error) }
         }
     }
 }
 
 /// Reads what `TrafficRules` needs about an event, inside the ingest transaction (earlier
-/// events of the same batch included).
+/// events of the same batch included): the slot's and session's from the ledger, the device's
+/// rate from the `EventIndex`.
 enum TrafficLookup {
-    static func flags(for e: LedgerEvent, _ db: Database) throws -> [TrafficFlag] {
+    static func flags(for e: LedgerEvent, index: EventIndex, _ db: Database) throws -> [TrafficFlag] {
         var context = TrafficContext()
         if let slot = e.slotID {
             context.slotHistory = try Row.fetchAll(try db.cachedStatement(sql: "SELECT type, ts FROM event WHERE slot_id = ? AND source = ?"),
@@ -296,9 +283,7 @@ enum TrafficLookup {
             })
         }
         if let device = e.deviceID {
-            context.deviceEventsLastSecond = try Int.fetchOne(
-                try db.cachedStatement(sql: "SELECT COUNT(*) FROM event WHERE device_id = ? AND ts > ? AND ts <= ? AND source = 'client'"),
-                arguments: [device, e.ts.milliseconds - 1000, e.ts.milliseconds]) ?? 0
+            context.deviceEventsLastSecond = index.deviceEventsLastSecond(device, ts: e.ts.milliseconds)
         }
         return TrafficRules.flags(e, context)
     }

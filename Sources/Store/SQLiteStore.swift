@@ -18,6 +18,8 @@ public final class SQLiteStore: CatalogStore {
     private let gate = Gate()
     /// The queue of ledger writes (see `groupWrite`).
     let groupCommit = GroupCommit()
+    /// The stored events' ids and devices' recent events, in memory (see `EventIndex`).
+    let eventIndex = EventIndex()
 
     /// Opens (creating it if missing, unless `readOnly`) the catalog database at `path` and brings
     /// its schema up to date. The parent folder must exist.

@@ -39,6 +39,18 @@ enum Schema {
         migrator.registerMigration("v11-slot-aggregates") { db in
             try db.execute(sql: v11)
         }
+        migrator.registerMigration("v12-event-append-only-indexes") { db in
+            // Keep AUTOINCREMENT's high-water mark: a `seq` is never given out twice, even after
+            // compaction deleted the newest rows.
+            let high = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'event'")
+            try db.execute(sql: v12)
+            if let high {
+                try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'event'", arguments: [high])
+                if try Int.fetchOne(db, sql: "SELECT changes()") == 0 {
+                    try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('event', ?)", arguments: [high])
+                }
+            }
+        }
         return migrator
     }
 
@@ -383,5 +395,41 @@ enum Schema {
             sessions INTEGER NOT NULL
         );
         CREATE INDEX agg_slot_by_day ON agg_slot(day);
+        """
+
+
+    /// The ingest writer keeps the idempotency keys and the devices' recent events in memory
+    /// (`EventIndex`), so the `event` table loses the two indexes with random keys — the UNIQUE
+    /// `event_id` and `(device_id, ts)` — that cost about a page written per insert once they
+    /// outgrow a transaction. The table is rebuilt (SQLite cannot drop a UNIQUE constraint).
+    static let v12 = """
+        CREATE TABLE event_v12 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL,
+            type TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('server', 'client')),
+            device_id TEXT,
+            endpoint TEXT,
+            model TEXT,
+            channel TEXT,
+            title_id TEXT,
+            session_id TEXT,
+            slot_id TEXT,
+            creative_id TEXT,
+            campaign_id TEXT,
+            position_ms INTEGER,
+            ts INTEGER NOT NULL,
+            sent_at INTEGER,
+            received_at INTEGER NOT NULL,
+            app_version TEXT,
+            flags TEXT NOT NULL
+        );
+        INSERT INTO event_v12 SELECT seq, event_id, type, source, device_id, endpoint, model, channel, title_id, session_id,
+            slot_id, creative_id, campaign_id, position_ms, ts, sent_at, received_at, app_version, flags FROM event;
+        DROP TABLE event;
+        ALTER TABLE event_v12 RENAME TO event;
+        CREATE INDEX event_by_session ON event(session_id) WHERE session_id IS NOT NULL;
+        CREATE INDEX event_by_ts ON event(ts);
+        CREATE INDEX event_by_slot ON event(slot_id, source, type, flags) WHERE slot_id IS NOT NULL;
         """
 }

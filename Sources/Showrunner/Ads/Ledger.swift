@@ -151,7 +151,8 @@ public protocol AdLedger: Sendable {
     /// Records a new session and its decisions (one row per slot, for the audit).
     func record(_ session: SessionRecord) async throws(ShowrunnerError)
     func session(id: String) async throws(ShowrunnerError) -> SessionRecord?
-    /// Appends events; an `eventID` already stored counts as a duplicate and is not stored again.
+    /// Appends events; an `eventID` received in the 7 days before (or earlier in `events`) counts
+    /// as a duplicate and is not stored again.
     func record(events: [LedgerEvent]) async throws(ShowrunnerError) -> (accepted: Int, duplicates: Int)
     /// Events of a session, oldest first.
     func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent]
@@ -164,9 +165,6 @@ public protocol AdLedger: Sendable {
     func link(_ links: [DeviceLink], at: Timestamp) async throws(ShowrunnerError) -> Int
     /// Stored event counts, by type and source, and how many carry invalid-traffic flags.
     func eventStats() async throws(ShowrunnerError) -> EventStats
-    /// When a device was shown boot-screen creatives on a channel since `since` (its boot
-    /// impressions), for the boot frequency cap.
-    func bootImpressions(device: String, channel: String, since: Timestamp) async throws(ShowrunnerError) -> [Timestamp]
     /// Boot impressions recorded after ledger position `after` (nil: from the start) with a time
     /// at or after `since`, and the newest position: how a server keeps every device's recent
     /// boot history in memory and catches up with what it or another process recorded.

@@ -1,0 +1,246 @@
+import Synchronization
+
+/// What the ingest writer must know about events already stored, kept in memory so an insert
+/// touches no index with random keys: the `event_id`s received in the idempotency window (a
+/// duplicate counts once) and each device's recent client events (the invalid-traffic rate rule).
+///
+/// A b-tree index on random keys (UUIDs, device ids) dirties about one page per insert once it
+/// outgrows a transaction: ~4 KB written per event. Here an insert is a hash-set probe, and the
+/// `event` table only grows at its ends (`seq`, and `ts` for live events).
+///
+/// The index is exact, also across processes: every ingest transaction first reads the rows
+/// other processes appended since this one last looked (`seq` greater than `seenThrough`, a
+/// rowid range), inside the write transaction, so no other writer can add one in between.
+/// Changes made in a transaction are journaled and undone when it rolls back.
+///
+/// Only the ingest writer uses it, inside its serial write transactions; the mutex makes it
+/// `Sendable` and costs nothing uncontended.
+final class EventIndex: Sendable {
+    /// How long an `event_id` counts as seen: 7 days after it was first received.
+    static let windowMS: Int64 = 7 * 86_400_000
+    /// How long a device's client events are kept for the rate rule, by receive time.
+    static let deviceWindowMS: Int64 = 10 * 60_000
+    /// Most recent events kept per device (a device above the rate limit needs no more).
+    static let devicePerDevice = 256
+
+    struct State {
+        /// Ids by the UTC day they were first received: day → ids. Days older than the window are
+        /// dropped whole.
+        var days: [Int64: Generation] = [:]
+        /// Per device: the client events' times (`ts`, ms) and when they were received.
+        var devices: [String: DeviceWindow] = [:]
+        /// The highest `seq` whose row is in the index (nil: not loaded yet).
+        var seenThrough: Int64? = nil
+        /// Receive time (ms) of the last prune of devices.
+        var prunedAt: Int64 = 0
+        /// What the open transaction changed, to undo on rollback.
+        var journal: [Undo] = []
+    }
+
+    /// The ids first received on one day: UUIDs as 128-bit numbers, other ids (server beacons,
+    /// `srv:<slot>:<type>`) as text.
+    struct Generation {
+        var uuids = Set<UUIDKey>()
+        var texts = Set<String>()
+    }
+
+    /// A device's recent client events (their `ts`, in the order received) and when it was last
+    /// heard from.
+    struct DeviceWindow {
+        var ts: [Int64] = []
+        var lastReceived: Int64 = 0
+    }
+
+    enum Undo {
+        case id(day: Int64, key: Key)
+        case device(String)
+        case seen(Int64?)
+    }
+
+    enum Key: Hashable {
+        case uuid(UUIDKey)
+        case text(String)
+    }
+
+    struct UUIDKey: Hashable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    private let state = Mutex(State())
+
+    // MARK: Keys
+
+    /// The key of an event id: a UUID (either case) as its 128 bits, anything else as its text
+    /// lowercased (client ids arrive lowercased already).
+    static func key(_ id: String) -> Key {
+        if let u = uuid(id) { return .uuid(u) }
+        return .text(id.lowercased())
+    }
+
+    static func uuid(_ id: String) -> UUIDKey? {
+        var high: UInt64 = 0, low: UInt64 = 0
+        var digits = 0, k = 0
+        for c in id.utf8 {
+            defer { k += 1 }
+            if k == 8 || k == 13 || k == 18 || k == 23 {
+                guard c == 0x2D else { return nil }
+                continue
+            }
+            let v: UInt8
+            switch c {
+            case 0x30...0x39: v = c - 0x30
+            case 0x41...0x46: v = c - 0x41 + 10
+            case 0x61...0x66: v = c - 0x61 + 10
+            default: return nil
+            }
+            if digits < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
+            digits += 1
+        }
+        return k == 36 && digits == 32 ? UUIDKey(high: high, low: low) : nil
+    }
+
+    static func day(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000 }
+
+    // MARK: State
+
+    /// Whether the index holds the stored rows (it is loaded by the first ingest transaction).
+    var loaded: Bool { state.withLock { $0.seenThrough != nil } }
+
+    var seenThrough: Int64? { state.withLock { $0.seenThrough } }
+
+    /// Ids held, over all days (for tests and the stats).
+    var idCount: Int { state.withLock { s in s.days.values.reduce(0) { $0 + $1.uuids.count + $1.texts.count } } }
+
+    /// Adds a stored row without journaling (loading, and catching up with other processes).
+    func absorb(eventID: String, receivedAt: Int64, deviceID: String?, ts: Int64, client: Bool, seq: Int64) {
+        state.withLock { s in
+            Self.addID(&s, Self.key(eventID), day: Self.day(receivedAt))
+            if client, let deviceID, receivedAt >= s.prunedAt - Self.deviceWindowMS {
+                Self.addDevice(&s, deviceID, ts: ts, receivedAt: receivedAt)
+            }
+            if seq > (s.seenThrough ?? 0) { s.seenThrough = seq }
+        }
+    }
+
+    /// Marks the index loaded through `seq` (the table's highest at load time).
+    func loaded(through seq: Int64, now: Int64) {
+        state.withLock { s in
+            s.seenThrough = max(s.seenThrough ?? 0, seq)
+            s.prunedAt = max(s.prunedAt, now)
+            Self.expire(&s, now: now)
+        }
+    }
+
+    /// Sets the prune clock before a load, so `absorb` keeps device windows only for rows
+    /// received within the device window.
+    func beginLoad(now: Int64) {
+        state.withLock { s in
+            s.prunedAt = now
+        }
+    }
+
+    // MARK: Ingest (inside the write transaction)
+
+    /// True when `id` was received within the window before (or earlier in this transaction).
+    func contains(_ key: Key, receivedAt: Int64) -> Bool {
+        state.withLock { s in
+            let oldest = Self.day(receivedAt - Self.windowMS)
+            for (day, g) in s.days where day >= oldest {
+                switch key {
+                case .uuid(let u): if g.uuids.contains(u) { return true }
+                case .text(let t): if g.texts.contains(t) { return true }
+                }
+            }
+            return false
+        }
+    }
+
+    /// Client events of `device` with `ts` in (ts − 1 s, ts]: the rate rule's count.
+    func deviceEventsLastSecond(_ device: String, ts: Int64) -> Int {
+        state.withLock { s in
+            guard let w = s.devices[device] else { return 0 }
+            var n = 0
+            for t in w.ts where t > ts - 1000 && t <= ts { n += 1 }
+            return n
+        }
+    }
+
+    /// Records a row this transaction stored (journaled).
+    func stored(_ key: Key, receivedAt: Int64, deviceID: String?, ts: Int64, client: Bool, seq: Int64) {
+        state.withLock { s in
+            let day = Self.day(receivedAt)
+            if Self.addID(&s, key, day: day) { s.journal.append(.id(day: day, key: key)) }
+            if client, let deviceID {
+                Self.addDevice(&s, deviceID, ts: ts, receivedAt: receivedAt)
+                s.journal.append(.device(deviceID))
+            }
+            if seq > (s.seenThrough ?? 0) {
+                s.journal.append(.seen(s.seenThrough))
+                s.seenThrough = seq
+            }
+            if receivedAt - s.prunedAt > 60_000 {
+                // Not journaled: pruning only drops what is too old to matter.
+                s.prunedAt = receivedAt
+                Self.expire(&s, now: receivedAt)
+            }
+        }
+    }
+
+    /// The transaction committed: keep its changes.
+    func commit() {
+        state.withLock { $0.journal.removeAll(keepingCapacity: true) }
+    }
+
+    /// A point in the open transaction to roll back to (a savepoint's start).
+    func mark() -> Int { state.withLock { $0.journal.count } }
+
+    /// The transaction rolled back (or, with `to`, a savepoint started at that mark): undo its
+    /// changes, newest first.
+    func rollback(to mark: Int = 0) {
+        state.withLock { s in
+            while s.journal.count > mark, let undo = s.journal.popLast() {
+                switch undo {
+                case .id(let day, let key):
+                    switch key {
+                    case .uuid(let u): s.days[day]?.uuids.remove(u)
+                    case .text(let t): s.days[day]?.texts.remove(t)
+                    }
+                case .device(let d):
+                    if var w = s.devices.removeValue(forKey: d) {
+                        if !w.ts.isEmpty { w.ts.removeLast() }
+                        s.devices[d] = w
+                    }
+                case .seen(let previous):
+                    s.seenThrough = previous
+                }
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    @discardableResult
+    private static func addID(_ s: inout State, _ key: Key, day: Int64) -> Bool {
+        switch key {
+        case .uuid(let u): return s.days[day, default: Generation()].uuids.insert(u).inserted
+        case .text(let t): return s.days[day, default: Generation()].texts.insert(t).inserted
+        }
+    }
+
+    private static func addDevice(_ s: inout State, _ device: String, ts: Int64, receivedAt: Int64) {
+        var w = s.devices.removeValue(forKey: device) ?? DeviceWindow()
+        if w.ts.count >= devicePerDevice { w.ts.removeFirst(devicePerDevice / 2) }
+        w.ts.append(ts)
+        w.lastReceived = max(w.lastReceived, receivedAt)
+        s.devices[device] = w
+    }
+
+    /// Drops id days older than the window and devices not heard from within the device window.
+    private static func expire(_ s: inout State, now: Int64) {
+        let oldest = day(now - windowMS)
+        for d in s.days.keys where d < oldest { s.days[d] = nil }
+        let cutoff = now - deviceWindowMS
+        s.devices = s.devices.filter { $0.value.lastReceived >= cutoff }
+    }
+}
