@@ -86,6 +86,10 @@ public func buildApplication(
                            offers: ExternalOffers(logger: logger), signer: signer, revoked: revoked,
                            protectedVersions: protectedVersions)
         try await s.loadCounters()
+        // The event ids of the idempotency window, before the first batch rather than during it.
+        let started = ContinuousClock.now
+        let ids = try await ledger.prepareEventIngest(now: clock.now())
+        logger.info("event ingest: \(ids) event ids of the last 7 days loaded in \(ContinuousClock.now - started)")
         if let keys = store as? any KeyStore {
             SessionRevokeRoutes(keys: keys, sessions: s, service: service).register(on: router)
         }

@@ -27,21 +27,28 @@ final class EventIndex: Sendable {
         /// Ids by the UTC day they were first received: day → ids. Days older than the window are
         /// dropped whole.
         var days: [Int64: Generation] = [:]
-        /// Per device: the client events' times (`ts`, ms) and when they were received.
-        var devices: [String: DeviceWindow] = [:]
+        /// Per device (in `shards` parts by the id's hash): its recent client events.
+        var devices = [[String: DeviceWindow]](repeating: [:], count: shards)
         /// The highest `seq` whose row is in the index (nil: not loaded yet).
         var seenThrough: Int64? = nil
-        /// Receive time (ms) of the last prune of devices.
+        /// Receive time (ms) of the last prune step.
         var prunedAt: Int64 = 0
+        /// The device shard the next prune step sweeps.
+        var pruneShard = 0
         /// What the open transaction changed, to undo on rollback.
         var journal: [Undo] = []
     }
 
+    /// Hash tables are split in this many parts, so growing one (a rehash of every entry) takes
+    /// 1/64 of the time a single table would stall the writer for (~100 ms at a few million ids).
+    static let shards = 64
+
     /// The ids first received on one day: UUIDs as 128-bit numbers, other ids (server beacons,
-    /// `srv:<slot>:<type>`) as text.
+    /// `srv:<slot>:<type>`) as text; each in `shards` parts.
     struct Generation {
-        var uuids = Set<UUIDKey>()
-        var texts = Set<String>()
+        var uuids = [Set<UUIDKey>](repeating: [], count: shards)
+        var texts = [Set<String>](repeating: [], count: shards)
+        var count: Int { uuids.reduce(0) { $0 + $1.count } + texts.reduce(0) { $0 + $1.count } }
     }
 
     /// A device's recent client events (their `ts`, in the order received) and when it was last
@@ -65,7 +72,10 @@ final class EventIndex: Sendable {
     struct UUIDKey: Hashable {
         var high: UInt64
         var low: UInt64
+        var shard: Int { Int(truncatingIfNeeded: (low ^ high) & UInt64(EventIndex.shards - 1)) }
     }
+
+    static func shard(_ text: String) -> Int { text.hashValue & (shards - 1) }
 
     private let state = Mutex(State())
 
@@ -110,7 +120,7 @@ final class EventIndex: Sendable {
     var seenThrough: Int64? { state.withLock { $0.seenThrough } }
 
     /// Ids held, over all days (for tests and the stats).
-    var idCount: Int { state.withLock { s in s.days.values.reduce(0) { $0 + $1.uuids.count + $1.texts.count } } }
+    var idCount: Int { state.withLock { s in s.days.values.reduce(0) { $0 + $1.count } } }
 
     /// Adds a stored row without journaling (loading, and catching up with other processes).
     func absorb(eventID: String, receivedAt: Int64, deviceID: String?, ts: Int64, client: Bool, seq: Int64) {
@@ -146,11 +156,13 @@ final class EventIndex: Sendable {
     func contains(_ key: Key, receivedAt: Int64) -> Bool {
         state.withLock { s in
             let oldest = Self.day(receivedAt - Self.windowMS)
-            for (day, g) in s.days where day >= oldest {
-                switch key {
-                case .uuid(let u): if g.uuids.contains(u) { return true }
-                case .text(let t): if g.texts.contains(t) { return true }
-                }
+            switch key {
+            case .uuid(let u):
+                let k = u.shard
+                for (day, g) in s.days where day >= oldest && g.uuids[k].contains(u) { return true }
+            case .text(let t):
+                let k = Self.shard(t)
+                for (day, g) in s.days where day >= oldest && g.texts[k].contains(t) { return true }
             }
             return false
         }
@@ -159,7 +171,7 @@ final class EventIndex: Sendable {
     /// Client events of `device` with `ts` in (ts − 1 s, ts]: the rate rule's count.
     func deviceEventsLastSecond(_ device: String, ts: Int64) -> Int {
         state.withLock { s in
-            guard let w = s.devices[device] else { return 0 }
+            guard let w = s.devices[Self.shard(device)][device] else { return 0 }
             var n = 0
             for t in w.ts where t > ts - 1000 && t <= ts { n += 1 }
             return n
@@ -179,10 +191,12 @@ final class EventIndex: Sendable {
                 s.journal.append(.seen(s.seenThrough))
                 s.seenThrough = seq
             }
-            if receivedAt - s.prunedAt > 60_000 {
-                // Not journaled: pruning only drops what is too old to matter.
+            if receivedAt - s.prunedAt >= 1000 {
+                // One device shard a second (a full sweep a minute); not journaled: pruning only
+                // drops what is too old to matter.
                 s.prunedAt = receivedAt
-                Self.expire(&s, now: receivedAt)
+                Self.expire(&s, now: receivedAt, shard: s.pruneShard)
+                s.pruneShard = (s.pruneShard + 1) % Self.shards
             }
         }
     }
@@ -203,13 +217,14 @@ final class EventIndex: Sendable {
                 switch undo {
                 case .id(let day, let key):
                     switch key {
-                    case .uuid(let u): s.days[day]?.uuids.remove(u)
-                    case .text(let t): s.days[day]?.texts.remove(t)
+                    case .uuid(let u): s.days[day]?.uuids[u.shard].remove(u)
+                    case .text(let t): s.days[day]?.texts[Self.shard(t)].remove(t)
                     }
                 case .device(let d):
-                    if var w = s.devices.removeValue(forKey: d) {
+                    let k = Self.shard(d)
+                    if var w = s.devices[k].removeValue(forKey: d) {
                         if !w.ts.isEmpty { w.ts.removeLast() }
-                        s.devices[d] = w
+                        s.devices[k][d] = w
                     }
                 case .seen(let previous):
                     s.seenThrough = previous
@@ -223,24 +238,28 @@ final class EventIndex: Sendable {
     @discardableResult
     private static func addID(_ s: inout State, _ key: Key, day: Int64) -> Bool {
         switch key {
-        case .uuid(let u): return s.days[day, default: Generation()].uuids.insert(u).inserted
-        case .text(let t): return s.days[day, default: Generation()].texts.insert(t).inserted
+        case .uuid(let u): return s.days[day, default: Generation()].uuids[u.shard].insert(u).inserted
+        case .text(let t): return s.days[day, default: Generation()].texts[shard(t)].insert(t).inserted
         }
     }
 
     private static func addDevice(_ s: inout State, _ device: String, ts: Int64, receivedAt: Int64) {
-        var w = s.devices.removeValue(forKey: device) ?? DeviceWindow()
+        let k = shard(device)
+        var w = s.devices[k].removeValue(forKey: device) ?? DeviceWindow()
         if w.ts.count >= devicePerDevice { w.ts.removeFirst(devicePerDevice / 2) }
         w.ts.append(ts)
         w.lastReceived = max(w.lastReceived, receivedAt)
-        s.devices[device] = w
+        s.devices[k][device] = w
     }
 
-    /// Drops id days older than the window and devices not heard from within the device window.
-    private static func expire(_ s: inout State, now: Int64) {
+    /// Drops id days older than the window, and the devices of `shard` (all shards when nil)
+    /// not heard from within the device window.
+    private static func expire(_ s: inout State, now: Int64, shard: Int? = nil) {
         let oldest = day(now - windowMS)
         for d in s.days.keys where d < oldest { s.days[d] = nil }
         let cutoff = now - deviceWindowMS
-        s.devices = s.devices.filter { $0.value.lastReceived >= cutoff }
+        for k in shard.map({ [$0] }) ?? Array(0..<shards) where !s.devices[k].isEmpty {
+            s.devices[k] = s.devices[k].filter { $0.value.lastReceived >= cutoff }
+        }
     }
 }

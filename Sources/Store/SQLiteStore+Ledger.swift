@@ -80,6 +80,15 @@ extension SQLiteStore: AdLedger {
         return (accepted, events.count - accepted)
     }
 
+    public func prepareEventIngest(now: Timestamp) async throws(ShowrunnerError) -> Int {
+        let index = eventIndex
+        _ = try await groupWrite { db in
+            try EventWriter.sync(index, db, now: now.milliseconds)
+            return 0
+        }
+        return index.idCount
+    }
+
     public func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM event WHERE session_id = ? ORDER BY seq", arguments: [session]).map { row in

@@ -51,10 +51,15 @@ import Testing
         #expect(index.deviceEventsLastSecond("tv-1", ts: now + 1000) == 4)
         #expect(index.deviceEventsLastSecond("tv-1", ts: now + 4999) == 0)
         #expect(index.deviceEventsLastSecond("tv-2", ts: now + 1000) == 0)
-        // Devices not heard from for the device window are dropped at the next prune.
-        index.stored(.text("x"), receivedAt: now + EventIndex.deviceWindowMS + 61_000, deviceID: "tv-9", ts: now, client: true, seq: 8)
+        // Devices not heard from for the device window are dropped by the pruning, one shard a
+        // second: after a minute's events all are swept.
+        let later = now + EventIndex.deviceWindowMS + 1000
+        for i in 0..<EventIndex.shards {
+            index.stored(.text("x\(i)"), receivedAt: later + Int64(i) * 1000, deviceID: "tv-9", ts: now, client: true, seq: Int64(8 + i))
+        }
         index.commit()
         #expect(index.deviceEventsLastSecond("tv-1", ts: now + 1000) == 0)
+        #expect(index.deviceEventsLastSecond("tv-9", ts: now) == EventIndex.shards)
     }
 
     @Test func rollbackUndoesTheTransactionAndASavepointOnlyItsOwnPart() {

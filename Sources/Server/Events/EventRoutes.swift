@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// A 202 means every accepted event is committed and synced (one group-commit transaction with
 /// `synchronous=FULL` shared by the batches in flight). Each event is checked on its own: valid
-/// events of a mixed batch are kept, the others listed by index and field. An `event_id` seen
-/// before counts as a duplicate, once. Too many batches in flight: 429 with Retry-After; the
+/// events of a mixed batch are kept, the others listed by index and field. An `event_id`
+/// received in the 7 days before counts as a duplicate, once. Too many batches in flight: 429 with Retry-After; the
 /// database unavailable: 503 with Retry-After; never a silent drop.
 struct EventRoutes {
     let ledger: any AdLedger

@@ -154,6 +154,10 @@ public protocol AdLedger: Sendable {
     /// Appends events; an `eventID` received in the 7 days before (or earlier in `events`) counts
     /// as a duplicate and is not stored again.
     func record(events: [LedgerEvent]) async throws(ShowrunnerError) -> (accepted: Int, duplicates: Int)
+    /// Loads what ingest checks events against (the ids received in the 7 days before `now`)
+    /// ahead of the first batch; returns how many ids that is. Optional: `record(events:)` loads
+    /// it on first use otherwise.
+    func prepareEventIngest(now: Timestamp) async throws(ShowrunnerError) -> Int
     /// Events of a session, oldest first.
     func events(session: String) async throws(ShowrunnerError) -> [LedgerEvent]
     /// Placed ads per campaign since `dayStart` and before it, and today's per device and household.
