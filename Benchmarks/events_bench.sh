@@ -67,9 +67,11 @@ grep -q 'CREATE TABLE "\{0,1\}event' "$WORK/event_schema.sql" || { log "no event
 # --- the load generator ------------------------------------------------------------------------
 # Each request: one device's batch of 100 events (a new device id per request; play_start,
 # heartbeats 10 s apart, a pause and resume, complete; ts from BASE - 990 s to BASE, sent_at =
-# BASE, BASE = the script's start). event_id = RUN-TID-4<index>-8000-<request n>, in hex:
-# distinct across requests, threads and wrk runs (RUN), so no event is a duplicate. The 100
-# event texts are formatted once per thread; a request formats in the id and the device.
+# BASE, BASE = the script's start). event_id, UUID-shaped: 48 random bits per request first (so
+# a request's ids land at a random place of any ordered index, as clients' v4 UUIDs do), 20
+# random bits per event index, then run, thread and request counter (so no event is a duplicate).
+# (A fresh v4 UUID per event costs wrk 0.5 cores of the 2 the server needs.) The 100 event texts
+# are formatted once per thread; a request formats in the id parts and the device.
 BASE=$(date +%s)
 cat >"$WORK/events.lua" <<EOF
 local EVENTS = $EVENTS
@@ -80,6 +82,8 @@ function setup(thread)
 end
 function init(args)
     run = tonumber(args[1])
+    math.randomseed(run * 1000 + tid)
+    tailfmt = "%02x%02x%08x"
     local base = tonumber(args[2])
     n = 0
     prefix = "tv-" .. run .. "-" .. tid .. "-"
@@ -88,19 +92,23 @@ function init(args)
     fmt = {}
     for i = 0, EVENTS - 1 do
         local ts = os.date("!%Y-%m-%dT%H:%M:%S", base - (EVENTS - 1 - i) * 10) .. ".000Z"
-        fmt[i + 1] = '{"event_id":"%08x-%04x-4' .. string.format("%03x", i) .. '-8000-%012x","type":"' .. (kinds[i] or "heartbeat")
+        local fixed = string.format("-4%03x-%04x-", math.random(0, 0xfff), 0x8000 + math.random(0, 0x3fff))
+        fmt[i + 1] = '{"event_id":"%s' .. fixed .. '%s","type":"' .. (kinds[i] or "heartbeat")
             .. '","device_id":"%s","endpoint":"tv","model":"ES75","channel":"tv","title_id":"ep1","session_id":null,'
             .. '"slot_id":null,"creative_id":null,"position_ms":' .. (i * 10000) .. ',"ts":"' .. ts .. '","sent_at":"' .. sent
             .. '","app_version":"3.2.1"}'
     end
     headers = { ["Content-Type"] = "application/json" }
 end
+local random, format = math.random, string.format
 function request()
     n = n + 1
     local dev = prefix .. n
+    local head = format("%08x-%04x", random(0, 0xffffffff), random(0, 0xffff))
+    local tail = format(tailfmt, run % 256, tid, n)
     local parts = {}
     for i = 1, EVENTS do
-        parts[i] = string.format(fmt[i], run, tid, n, dev)
+        parts[i] = format(fmt[i], head, tail, dev)
     end
     return wrk.format("POST", "/v1/events", headers, "[" .. table.concat(parts, ",") .. "]")
 end
@@ -242,13 +250,16 @@ if grep -qiE 'error|fatal' "$WORK/server.log"; then
     log "server log has errors:"; grep -iE 'error|fatal' "$WORK/server.log" | sort | uniq -c | sort -rn | head -5 >&2
 fi
 INTEGRITY=$(sqlite3 "$DB" 'PRAGMA integrity_check' | head -3 | tr '\n' ' ')
+# The server's resident memory at the end: it holds every event id of the last 7 days (all of
+# this run's) in memory.
+RSS_KB=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVER_PID/status")
 
-python3 - "$RESULTS" "$DURATION" "$ROUNDS" "$WRK_THREADS" "$CONNS" "$(nproc)" "$BODY_BYTES" "$USE_PERF" "$INTEGRITY" "$(stored)" \
+python3 - "$RESULTS" "$DURATION" "$ROUNDS" "$WRK_THREADS" "$CONNS" "$(nproc)" "$BODY_BYTES" "$USE_PERF" "$INTEGRITY" "$(stored)" "$RSS_KB" \
     "${CHECKS[@]}" <<'PY'
 import statistics, sys
 a = sys.argv[1:]
-results, dur, rounds, th, conns, cores, body, use_perf, integrity, total = a[:10]
-checks = a[10:]
+results, dur, rounds, th, conns, cores, body, use_perf, integrity, total, rss_kb = a[:11]
+checks = a[11:]
 QUIET = 0.2  # cores used by other processes above which a run counts as disturbed
 F = ["reqs", "rps", "p50", "p99", "max", "cpu", "errs", "other", "delta", "syncs", "wrkc", "srvc", "wpe",
      "r_rows", "r_secs", "r_rate", "r_cpu", "r_commits", "r_wpe", "r_other",
@@ -273,7 +284,7 @@ raw = med("r_rate")
 ratio = ev / raw
 errs = int(sum(runs[r]["errs"] for r in range(1, n + 1)))
 print(f"events_bench: wrk -t{th} -c{conns}, {dur} runs after a warm-up, {n} rounds, {cores} cores shared by server and wrk, loopback")
-print(f"each request: POST /v1/events, a JSON array of 100 events ({int(body)} bytes), a new device and 100 new event_ids")
+print(f"each request: POST /v1/events, a JSON array of 100 events ({int(body)} bytes), a new device and 100 new event_ids (48 random bits first)")
 print(f"medians over the rounds undisturbed by other work (other processes <= {QUIET} cores): {used}")
 print()
 print(f"{'showrunner: durable events/s (202s x 100)':52}{ev:12.0f}")
@@ -299,6 +310,7 @@ print()
 for c in checks:
     print(f"durability: {c}")
 print(f"durability: events stored in all: {int(total)}; PRAGMA integrity_check: {integrity.strip()}")
+print(f"server resident memory at the end: {int(rss_kb) / 1024:.0f} MiB, with the {int(total):,} event ids in its 7-day index")
 print("other processes' CPU during each run (cores): "
       + ", ".join(f"round {r}: server {runs[r]['other']:.2f} raw {runs[r]['r_other']:.2f}/{runs[r]['g_other']:.2f}"
                   for r in range(1, n + 1)))
