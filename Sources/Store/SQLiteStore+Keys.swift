@@ -79,11 +79,22 @@ extension SQLiteStore: KeyStore {
         }
     }
 
+    /// Revokes a session, in the change log (`session.revoke`, who and when) in the same
+    /// transaction. Revoking it again changes nothing and logs nothing.
     public func revokeSession(_ id: String, at: Timestamp, actor: String) async throws(ShowrunnerError) -> Bool {
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO session_revoked (session, at, actor) VALUES (?, ?, ?)",
                            arguments: [id, at.milliseconds, actor])
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            struct Revoked: Encodable {
+                var session: String
+                var revokedAt: Int64
+                enum CodingKeys: String, CodingKey { case session, revokedAt = "revoked_at" }
+            }
+            _ = try ChangeWriter(db: db, actor: actor, at: at).logged(
+                id, action: "session.revoke", entity: "session", entityID: id, before: nil,
+                after: try JSONText.encode(Revoked(session: id, revokedAt: at.milliseconds)))
+            return true
         }
     }
 

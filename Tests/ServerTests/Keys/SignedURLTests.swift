@@ -109,6 +109,11 @@ import Testing
         #expect(try await status(variant2) == 403)
         #expect(try await status(variant) == 200)
         #expect(try await s.store.revokedSessions() == [sid2])
+        // In the change log, once (a second revoke changes nothing), and the chain still verifies.
+        #expect(try await HTTP.send("POST", s.base + "/v1/admin/sessions/\(sid2)/revoke", token: s.tokens[.operator], json: [:]).status == 200)
+        let logged = try await s.store.changes(after: 0, limit: 1000).filter { $0.action == "session.revoke" }
+        #expect(logged.count == 1 && logged.first?.entityID == sid2 && logged.first?.after?.contains("\"session\":\"\(sid2)\"") == true)
+        #expect(try await s.store.verifyChangeLog().isEmpty)
 
         // Versions live only on channels without signing stay open; on a signing channel they need a token.
         #expect(try await status("/media/ep1/v2/master.m3u8") == 200)
