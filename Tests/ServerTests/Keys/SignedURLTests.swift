@@ -215,4 +215,38 @@ import Testing
         #expect(try await HTTP.get(ads.base + beacon).status == 204)
         #expect(try await HTTP.get(ads.base + Self.split(beacon).path + "?slot=x&event=impression").status == 403)
     }
+
+    /// HLS Interstitials on a signing channel: the asset list, the ads' playlists and segments it
+    /// leads to carry the session's token; each refused without it.
+    @Test func interstitialAssetsAreSigned() async throws {
+        let s = try await StitchedSessionTests.server()
+        defer { Task { await s.stop() } }
+        try await Self.sign(s, channel: "tv")
+        let r = try await HTTP.get(s.base + "/v1/play/tv/ep1/master.m3u8?device=tv-7&interstitials=1")
+        #expect(r.status == 200, "\(r.text)")
+        let master = try MultivariantPlaylist.parse(r.text)
+        let variant = try #require(master.variants.first?.uri)
+        let text = try await HTTP.get(s.base + variant).text
+        let p = try MediaPlaylist.parse(text)
+        var ranges = p.segments.flatMap(\.dateRanges)
+        for case .item(.dateRange(let a)) in p.trailer { ranges.append(a) }
+        let list = try #require(ranges.first { $0.string("CLASS") == "com.apple.hls.interstitial" }?.string("X-ASSET-LIST"), "\(text)")
+        #expect(list.contains("sig="), "the asset list is signed: \(list)")
+        #expect(try await HTTP.get(s.base + Self.split(list).path).status == 403)
+        let listed = try await HTTP.get(s.base + list)
+        #expect(listed.status == 200, "\(listed.text)")
+        let assets = try #require(try listed.json()["ASSETS"] as? [[String: Any]])
+        let asset = try #require(assets.first?["URI"] as? String)
+        #expect(asset.contains("sig="), "the asset is signed: \(asset)")
+        #expect(try await HTTP.get(s.base + Self.split(asset).path).status == 403)
+        let adMaster = try await HTTP.get(s.base + asset)
+        #expect(adMaster.status == 200 && adMaster.text.hasPrefix("#EXTM3U"), "\(adMaster.text)")
+        // Down to a segment of the ad.
+        let adVariant = try #require(try MultivariantPlaylist.parse(adMaster.text).variants.first?.uri)
+        let adMedia = try await HTTP.get(s.base + adVariant)
+        #expect(adMedia.status == 200, "\(adVariant): \(adMedia.text)")
+        let adSegment = try #require(try MediaPlaylist.parse(adMedia.text).segments.first?.uri)
+        #expect(try await HTTP.get(s.base + adSegment).status == 200, "\(adSegment)")
+        #expect(try await HTTP.get(s.base + Self.split(adSegment).path).status == 403, "\(adSegment) unsigned")
+    }
 }
