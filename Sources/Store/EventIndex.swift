@@ -89,10 +89,17 @@ final class EventIndex: Sendable {
     }
 
     static func uuid(_ id: String) -> UUIDKey? {
+        var id = id
+        return id.withUTF8 { uuid(bytes: $0) }
+    }
+
+    /// A UUID's 128 bits from its 36 characters (8-4-4-4-12 hex digits, either case), nil for
+    /// anything else.
+    static func uuid(bytes: UnsafeBufferPointer<UInt8>) -> UUIDKey? {
+        guard bytes.count == 36 else { return nil }
         var high: UInt64 = 0, low: UInt64 = 0
-        var digits = 0, k = 0
-        for c in id.utf8 {
-            defer { k += 1 }
+        var digits = 0
+        for (k, c) in bytes.enumerated() {
             if k == 8 || k == 13 || k == 18 || k == 23 {
                 guard c == 0x2D else { return nil }
                 continue
@@ -107,7 +114,7 @@ final class EventIndex: Sendable {
             if digits < 16 { high = high << 4 | UInt64(v) } else { low = low << 4 | UInt64(v) }
             digits += 1
         }
-        return k == 36 && digits == 32 ? UUIDKey(high: high, low: low) : nil
+        return UUIDKey(high: high, low: low)
     }
 
     static func day(_ ms: Int64) -> Int64 { ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000 }
@@ -123,10 +130,11 @@ final class EventIndex: Sendable {
     var idCount: Int { state.withLock { s in s.days.values.reduce(0) { $0 + $1.count } } }
 
     /// Adds a stored row without journaling (loading, and catching up with other processes).
-    func absorb(eventID: String, receivedAt: Int64, deviceID: String?, ts: Int64, client: Bool, seq: Int64) {
+    /// `device` is asked for only when the row is a client event recent enough for the rate rule.
+    func absorb(_ key: Key, receivedAt: Int64, client: Bool, ts: Int64, seq: Int64, device: () -> String?) {
         state.withLock { s in
-            Self.addID(&s, Self.key(eventID), day: Self.day(receivedAt))
-            if client, let deviceID, receivedAt >= s.prunedAt - Self.deviceWindowMS {
+            Self.addID(&s, key, day: Self.day(receivedAt))
+            if client, receivedAt >= s.prunedAt - Self.deviceWindowMS, let deviceID = device() {
                 Self.addDevice(&s, deviceID, ts: ts, receivedAt: receivedAt)
             }
             if seq > (s.seenThrough ?? 0) { s.seenThrough = seq }

@@ -45,10 +45,17 @@ enum EventWriter {
             let rc = sqlite3_step(stmt)
             if rc == SQLITE_DONE { return }
             guard rc == SQLITE_ROW else { throw error(rc, db) }
-            let id = text(stmt, 1) ?? ""
+            // The id's bytes straight from SQLite: a UUID becomes its key without a String.
+            let key: EventIndex.Key
+            if let p = sqlite3_column_text(stmt, 1),
+               let u = EventIndex.uuid(bytes: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(stmt, 1)))) {
+                key = .uuid(u)
+            } else {
+                key = EventIndex.key(text(stmt, 1) ?? "")
+            }
             let source = sqlite3_column_text(stmt, 5)?.pointee
-            index.absorb(eventID: id, receivedAt: sqlite3_column_int64(stmt, 2), deviceID: text(stmt, 3),
-                         ts: sqlite3_column_int64(stmt, 4), client: source == UInt8(ascii: "c"), seq: sqlite3_column_int64(stmt, 0))
+            index.absorb(key, receivedAt: sqlite3_column_int64(stmt, 2), client: source == UInt8(ascii: "c"),
+                         ts: sqlite3_column_int64(stmt, 4), seq: sqlite3_column_int64(stmt, 0)) { text(stmt, 3) }
         }
     }
 
