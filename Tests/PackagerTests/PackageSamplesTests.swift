@@ -75,6 +75,7 @@ import Testing
         let cues = breaks?["cues"] as? [[String: Any]]
         #expect((cues?[1]["actual"] as? [String: Any])?["ticks"] as? Int == 16 * 90_000)
         #expect((cues?[1]["asked"] as? [String: Any])?["ticks"] as? Int == 15_500 * 90)
+        try PackageChecks.tsTiming(out, audioOnly: "audio-spa", video: "v360p")
     }
 }
 
@@ -123,6 +124,79 @@ enum PackageChecks {
         default:
             break
         }
+    }
+}
+
+extension PackageChecks {
+    /// The MPEG-TS muxing of a package, segment by segment. In the audio-only rendition the PCR
+    /// runs at least 0.5 s ahead of the first PTS and a PES carries several AAC frames (at most
+    /// 5 PES a second; one frame per PES would be about 47). Muxed that way (libavformat's
+    /// default, max_delay 0) an alternate audio rendition stalled GStreamer 1.22's hlsdemux after
+    /// an EXT-X-DISCONTINUITY in about half the runs. Timestamps still start at 10 s: the video's
+    /// first PTS is exactly 10 s, the audio's at most 0.1 s before (its priming).
+    static func tsTiming(_ dir: String, audioOnly: String, video: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let audio = try MediaPlaylist.parse(String(contentsOfFile: "\(dir)/\(audioOnly)/index.m3u8", encoding: .utf8))
+        #expect(!audio.segments.isEmpty, sourceLocation: sourceLocation)
+        for (i, seg) in audio.segments.enumerated() {
+            let ts = try TSFacts.read("\(dir)/\(audioOnly)/\(seg.uri)")
+            #expect(ts.pes.count == 1, "\(audioOnly)/\(seg.uri): elementary PIDs \(ts.pes.keys.sorted())", sourceLocation: sourceLocation)
+            guard let (pid, pesCount) = ts.pes.first, let pts = ts.firstPTS[pid], let pcr = ts.firstPCR[pid] else {
+                Issue.record("\(audioOnly)/\(seg.uri): no PES with PTS and PCR", sourceLocation: sourceLocation)
+                continue
+            }
+            #expect(pts - pcr >= 45_000, "\(audioOnly)/\(seg.uri): PCR \(pcr) is not 0.5 s ahead of PTS \(pts)", sourceLocation: sourceLocation)
+            let ms = seg.duration.milliseconds
+            #expect(Int64(pesCount) * 1000 <= 5 * max(ms, 1000), "\(audioOnly)/\(seg.uri): \(pesCount) PES in \(ms) ms", sourceLocation: sourceLocation)
+            if i == 0 {
+                #expect((10 * 90_000 - 9_000)...(10 * 90_000) ~= pts,
+                        "\(audioOnly)/\(seg.uri): first PTS \(pts) is not just before 10 s", sourceLocation: sourceLocation)
+            }
+        }
+        let v = try MediaPlaylist.parse(String(contentsOfFile: "\(dir)/\(video)/index.m3u8", encoding: .utf8))
+        let first = try TSFacts.read("\(dir)/\(video)/\(try #require(v.segments.first).uri)")
+        let videoPTS: Int64 = first.firstPTS.values.max() ?? -1
+        #expect(videoPTS == 900_000, "\(video): first PTS per PID \(first.firstPTS)", sourceLocation: sourceLocation)
+    }
+}
+
+/// Timing facts of an MPEG-TS file, per PID (90 kHz ticks): the first PCR, the first PES PTS, and
+/// how many PES start in it (audio and video stream ids only).
+struct TSFacts {
+    var firstPCR: [Int: Int64] = [:]
+    var firstPTS: [Int: Int64] = [:]
+    var pes: [Int: Int] = [:]
+
+    static func read(_ path: String) throws -> TSFacts {
+        let data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        var facts = TSFacts()
+        #expect(data.count % 188 == 0, "\(path): \(data.count) bytes is not whole TS packets")
+        var at = 0
+        while at + 188 <= data.count {
+            let p = data[at..<at + 188]
+            at += 188
+            let b = p.startIndex
+            guard p[b] == 0x47 else { Issue.record("\(path): lost sync at \(b)"); return facts }
+            let pid = Int(p[b + 1] & 0x1F) << 8 | Int(p[b + 2])
+            let unitStart = p[b + 1] & 0x40 != 0
+            let control = (p[b + 3] >> 4) & 3
+            var payload = b + 4
+            if control & 2 != 0 {
+                let length = Int(p[b + 4])
+                if length >= 7, p[b + 5] & 0x10 != 0, facts.firstPCR[pid] == nil {
+                    let x = p[(b + 6)...].prefix(5).map(Int64.init)
+                    facts.firstPCR[pid] = x[0] << 25 | x[1] << 17 | x[2] << 9 | x[3] << 1 | x[4] >> 7
+                }
+                payload = b + 5 + length
+            }
+            guard control & 1 != 0, unitStart, payload + 14 <= p.endIndex,
+                  p[payload] == 0, p[payload + 1] == 0, p[payload + 2] == 1, (0xC0...0xEF).contains(p[payload + 3]) else { continue }
+            facts.pes[pid, default: 0] += 1
+            if p[payload + 7] & 0x80 != 0, facts.firstPTS[pid] == nil {
+                let x = p[(payload + 9)...].prefix(5).map(Int64.init)
+                facts.firstPTS[pid] = (x[0] >> 1 & 7) << 30 | x[1] << 22 | (x[2] >> 1) << 15 | x[3] << 7 | x[4] >> 1
+            }
+        }
+        return facts
     }
 }
 

@@ -57,6 +57,10 @@ struct StreamSource {
 final class RenditionWriter {
     enum Container { case ts, fmp4 }
 
+    /// The MPEG-TS muxing delay in microseconds (AVFormatContext.max_delay): how long audio may
+    /// wait to be packed into one PES, and how far the PCR runs ahead of the first timestamps.
+    static let tsMuxDelayMicroseconds: Int32 = 700_000
+
     let container: Container
     let directory: String
     private let context: UnsafeMutablePointer<AVFormatContext>
@@ -162,6 +166,15 @@ final class RenditionWriter {
         switch container {
         case .ts:
             av_dict_set(&options, "mpegts_flags", "+resend_headers", 0)
+            // A muxing delay, as the ffmpeg tool uses (its -muxdelay 0.7): audio frames are packed
+            // several to a PES (up to half the delay or about 2.9 KB) and the PCR runs ahead of the timestamps. The
+            // library default (0) writes one AAC frame per PES with PCR = PTS, and an audio-only
+            // rendition muxed that way stalls GStreamer's hlsdemux (1.22, playbin) after an
+            // EXT-X-DISCONTINUITY about every other run: every stitched session with an alternate
+            // audio track. mpegts_copyts keeps our timestamps (the muxer would otherwise add twice
+            // the delay to them).
+            ctx.pointee.max_delay = Self.tsMuxDelayMicroseconds
+            av_dict_set(&options, "mpegts_copyts", "1", 0)
         case .fmp4:
             av_dict_set(&options, "movflags", "+frag_custom+delay_moov+default_base_moof+skip_trailer", 0)
         }

@@ -102,6 +102,42 @@ import Testing
         try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "lint,ffmpeg,gst")
     }
 
+    /// Breaks the slate fills alone, each longer than the 5 s slate (as when every campaign is
+    /// capped or paced out): the slate repeats, each copy a slot of its own (its own URI, after
+    /// EXT-X-DISCONTINUITY), each break's DATERANGE DURATION is what was stitched, and the
+    /// stitched session plays through lint, ffmpeg and GStreamer. The check is on the session's
+    /// own master: a play URL makes a new session, with new decisions, on every fetch.
+    @Test func slateOnlyBreaksRepeatTheSlateAndPlay() async throws {
+        let s = try await Self.server { $0.excludedCategories = ["beverages"] }  // brew-co's: no ad is eligible
+        defer { Task { await s.stop() } }
+        let (sid, _) = try await Self.session(s)
+        let record = try #require(try await s.store.session(id: sid))
+        #expect(record.breaks.map(\.id) == ["pre", "mid-1", "post"])
+        for b in record.breaks {
+            #expect(b.placed.count >= 2 && b.placed.allSatisfy { $0.creative == "slate" && $0.reason == .slate }, "\(b.id): \(b.slots)")
+            #expect(b.filledMS <= b.plan.plannedMS && b.plan.plannedMS - b.filledMS < 5_000, "\(b.id): \(b.filledMS) of \(b.plan.plannedMS) ms")
+        }
+        let text = try await HTTP.get(s.base + "/v1/sessions/\(sid)/v360p.m3u8").text
+        let p = try MediaPlaylist.parse(text)
+        let uris = p.segments.map(\.uri)
+        #expect(zip(uris, uris.dropFirst()).allSatisfy { $0 != $1 }, "a segment URI twice in a row:\n\(text)")
+        for b in record.breaks {
+            let segments = p.segments.filter { $0.uri.contains("/slots/\(b.id).") }
+            let slots = Set(segments.map { $0.uri.components(separatedBy: "/slots/")[1].prefix { $0 != "/" } })
+            #expect(slots.count == b.placed.count, "\(b.id): slots \(slots.sorted())")
+            // Every copy starts after a discontinuity.
+            for slot in slots {
+                #expect(segments.first { $0.uri.contains("/slots/\(slot)/") }?.discontinuity == true, "\(slot)")
+            }
+            var ranges = p.segments.flatMap(\.dateRanges)
+            for case .item(.dateRange(let a)) in p.trailer { ranges.append(a) }
+            let closing = ranges.first { $0.string("ID") == b.id && $0.contains("DURATION") }
+            let stitched = segments.reduce(MediaTime.zero) { $0 + $1.duration }
+            #expect(closing?.decimal("DURATION") == stitched, "\(b.id): DURATION \(closing?.string("DURATION") ?? "-") vs \(stitched.decimalSeconds) s")
+        }
+        try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "lint,ffmpeg,gst")
+    }
+
     @Test func adSegmentFetchesFireServerBeaconsOnce() async throws {
         let s = try await Self.server()
         defer { Task { await s.stop() } }

@@ -25,7 +25,7 @@ final class TestClock: WallClock {
 enum Fixtures {
     static let dir: String = {
         // Kept between runs (each package is written atomically); bump the version when the recipe changes.
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-tests/server-fixtures-v2").path
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("showrunner-tests/server-fixtures-v3").path
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }()
