@@ -121,9 +121,8 @@ final class EventIndex: Sendable {
 
     // MARK: State
 
-    /// Whether the index holds the stored rows (it is loaded by the first ingest transaction).
-    var loaded: Bool { state.withLock { $0.seenThrough != nil } }
-
+    /// The highest `seq` the index holds; nil until it is loaded (at server start, or by the
+    /// first ingest transaction).
     var seenThrough: Int64? { state.withLock { $0.seenThrough } }
 
     /// Ids held, over all days (for tests and the stats).
