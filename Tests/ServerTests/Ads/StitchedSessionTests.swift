@@ -135,7 +135,15 @@ import Testing
             let stitched = segments.reduce(MediaTime.zero) { $0 + $1.duration }
             #expect(closing?.decimal("DURATION") == stitched, "\(b.id): DURATION \(closing?.string("DURATION") ?? "-") vs \(stitched.decimalSeconds) s")
         }
-        try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "lint,ffmpeg,gst")
+        try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "lint,ffmpeg")
+        // GStreamer 1.22's legacy hlsdemux (playbin) stalls at random on streams with many
+        // discontinuities — ours and ffmpeg-muxed ones alike (playbin3 had none in 30 runs). On
+        // this session (12 discontinuities, 5 s slates back to back) it stalled in 2 of 3 runs
+        // (CI and by hand): known, intermittent. Fewer discontinuities (one slate per break, or
+        // a longer slate) is what would make it rare.
+        withKnownIssue("GStreamer hlsdemux stalls at random after many discontinuities", isIntermittent: true) {
+            try conformanceCheck(s.base + "/v1/sessions/\(sid)/master.m3u8", kinds: "gst")
+        }
     }
 
     @Test func adSegmentFetchesFireServerBeaconsOnce() async throws {
