@@ -14,7 +14,6 @@ WRK_THREADS=${WRK_THREADS:-2}
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 . "$REPO/Benchmarks/lib.sh"
 ensure_tools nginx:nginx-light wrk:wrk curl:curl
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 bench_workdir boot_bench
 showrunner_bin
 
@@ -46,29 +45,8 @@ BYTES=$(wc -c <"$WORK/static/boot.json")
 grep -q '"creative"' "$WORK/static/boot.json" || { log "unexpected decision: $(cat "$WORK/static/boot.json")"; exit 1; }
 
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    default_type application/json;
-    server { listen 127.0.0.1:$NGINX_PORT; location /v1/boot/ { alias $WORK/static/; try_files boot.json =404; } }
-}
-CONF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
+start_nginx auto "    default_type application/json;
+    server { listen 127.0.0.1:$NGINX_PORT; location /v1/boot/ { alias $WORK/static/; try_files boot.json =404; } }"
 wait_ready "http://127.0.0.1:$NGINX_PORT/v1/boot/tv?device=probe&$Q"
 
 # 10,000 devices, each thread starting at its own offset.

@@ -57,3 +57,35 @@ wait_ready() { # url
     log "server at $1 did not come up"
     return 1
 }
+
+# start_nginx WORKERS HTTP_LINES: writes $WORK/nginx/nginx.conf — the peer's settings every
+# benchmark shares (no access log, sendfile, long keep-alive, temp files in $WORK) —
+# with HTTP_LINES (types, server blocks) inside http { }, starts nginx in the foreground of a
+# background job, and sets NGINX_PID (also added to PIDS, so bench_cleanup stops it).
+start_nginx() {
+    local workers=$1 body=$2 nginx
+    nginx=$(command -v nginx || echo /usr/sbin/nginx)
+    mkdir -p "$WORK/nginx"
+    cat >"$WORK/nginx/nginx.conf" <<CONF
+worker_processes $workers;
+daemon off;
+master_process on;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+$body
+}
+CONF
+    "$nginx" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx/out.log" 2>&1 &
+    NGINX_PID=$!
+    PIDS+=("$NGINX_PID")
+}

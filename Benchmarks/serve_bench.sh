@@ -27,7 +27,6 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 # --- tools -------------------------------------------------------------------------------------
 ensure_tools nginx:nginx-light wrk:wrk ffmpeg:ffmpeg curl:curl
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 bench_workdir media_bench
 
@@ -58,35 +57,13 @@ log "media root: $ROOT (${#SEGMENTS[@]} segments, $((SEG_BYTES / ${#SEGMENTS[@]}
 
 # --- servers -----------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes $NGINX_WORKERS;
-daemon off;
-master_process on;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
+start_nginx "$NGINX_WORKERS" "    tcp_nopush on;
     types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$NGINX_PORT;
         location $SERVER_PREFIX/ { alias $ROOT/; }
-    }
-}
-EOF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
+    }"
 
 OURS_PORT=$(free_port)
 "$SR" serve --db "$DB" --media-root "$ROOT" --port "$OURS_PORT" >"$WORK/server.log" 2>&1 &

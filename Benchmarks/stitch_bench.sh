@@ -42,7 +42,6 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 
 # --- tools -------------------------------------------------------------------------------------
 ensure_tools nginx:nginx-light wrk:wrk ffmpeg:ffmpeg curl:curl sqlite3:sqlite3
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 bench_workdir stitch_bench
 
@@ -267,38 +266,16 @@ chmod -R a+rX "$WORK/static"
 
 # --- nginx -------------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes $NGINX_WORKERS;
-daemon off;
-master_process on;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
+# Every session playlist path is answered with the one static file, so wrk runs the same script
+# (same paths, same client cost) against both servers.
+start_nginx "$NGINX_WORKERS" "    tcp_nopush on;
     types { application/vnd.apple.mpegurl m3u8; video/mp2t ts; }
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$NGINX_PORT;
         root $WORK/static;
-        # Every session playlist path is answered with the one static file, so wrk runs the same
-        # script (same paths, same client cost) against both servers.
         location /v1/sessions/ { try_files /stitched.m3u8 =404; }
-    }
-}
-EOF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" >"$WORK/nginx/out.log" 2>&1 &
-NGINX_PID=$!
-PIDS+=("$NGINX_PID")
+    }"
 NGX="http://127.0.0.1:$NGINX_PORT"
 wait_ready "$NGX/stitched.m3u8"
 curl -fsS "$NGX/v1/sessions/${SIDS[1]}/$REND.m3u8" | cmp -s - "$WORK/static/stitched.m3u8" || { log "nginx serves a different file"; exit 1; }
