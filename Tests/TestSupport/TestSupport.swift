@@ -147,7 +147,20 @@ public func conformanceCheck(_ playlist: String, kinds: String = "lint,ffmpeg", 
         }
         return "SKIP conformance kit not set up"
     }
-    let r = try runProcess([kit + "/check.sh", kinds, playlist])
+    var r = try runProcess([kit + "/check.sh", kinds, playlist])
+    if r.status != 0, onlyGStreamerFailed(r.stdout) {
+        print("GStreamer failed once; a second run:\n\(r.stdout)")
+        r = try runProcess([kit + "/check.sh", "gst", playlist])
+    }
     #expect(r.status == 0, "conformance \(kinds) failed on \(playlist):\n\(r.stdout)\(r.stderr)", sourceLocation: sourceLocation)
     return r.stdout
+}
+
+/// True when GStreamer is the only checker that failed in the kit's output. Its legacy
+/// hlsdemux (1.22) stalls at random on some HLS streams, ffmpeg-muxed ones included (about 1
+/// run in 10 with many discontinuities), so the conformance helpers run it a second time then;
+/// two failures in a row still fail the test.
+public func onlyGStreamerFailed(_ output: String) -> Bool {
+    let failed = output.split(separator: "\n").filter { $0.hasPrefix("FAIL") }
+    return !failed.isEmpty && failed.allSatisfy { $0.hasPrefix("FAIL gst") }
 }

@@ -45,7 +45,11 @@ func conformanceRun(_ arguments: [String]) async throws -> ProcessResult? {
 /// `conformanceCheck` without blocking the concurrency pool: expects every checker to pass.
 @discardableResult
 func conformancePlays(_ url: String, kinds: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-    guard let r = try await conformanceRun([kinds, url]) else { return "SKIP conformance kit not set up" }
+    guard var r = try await conformanceRun([kinds, url]) else { return "SKIP conformance kit not set up" }
+    if r.status != 0, onlyGStreamerFailed(r.stdout), let again = try await conformanceRun(["gst", url]) {
+        print("GStreamer failed once; a second run:\n\(r.stdout)")
+        r = again
+    }
     #expect(r.status == 0, "conformance \(kinds) failed on \(url):\n\(r.stdout)\(r.stderr)", sourceLocation: sourceLocation)
     print(r.stdout)
     return r.stdout
